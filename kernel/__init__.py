@@ -1,0 +1,1 @@
+"""Shared kernel: money, ids, clock, settings, telemetry, and NATS / gRPC / database plumbing."""

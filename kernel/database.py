@@ -1,0 +1,79 @@
+"""PostgreSQL plumbing: one URL, one schema per service, asyncpg pools and eventsourcing env."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import asyncpg
+
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def check_schema_name(schema: str) -> str:
+    """A schema name safe to put into SQL."""
+    if not SCHEMA_NAME.match(schema):
+        raise ValueError(f"bad schema name {schema!r}")
+    return schema
+
+
+def connection_parts(database_url: str) -> dict[str, str]:
+    """Split a postgresql:// URL (TCP or ?host=/socket/dir) into host, port, user, password, db."""
+    url = urlsplit(database_url)
+    if url.scheme not in ("postgresql", "postgres"):
+        raise ValueError("DATABASE_URL must start with postgresql://")
+    query = parse_qs(url.query)
+    host = query.get("host", [url.hostname or "127.0.0.1"])[0]
+    return {
+        "host": host,
+        "port": str(url.port or 5432),
+        "user": unquote(url.username or "postgres"),
+        "password": unquote(url.password or ""),
+        "dbname": (url.path or "/postgres").lstrip("/") or "postgres",
+    }
+
+
+def eventsourcing_env(database_url: str, schema: str) -> dict[str, str]:
+    """The eventsourcing library's settings for PostgreSQL persistence in a service's schema."""
+    parts = connection_parts(database_url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_HOST": parts["host"],
+        "POSTGRES_PORT": parts["port"],
+        "POSTGRES_USER": parts["user"],
+        "POSTGRES_PASSWORD": parts["password"],
+        "POSTGRES_DBNAME": parts["dbname"],
+        "POSTGRES_SCHEMA": check_schema_name(schema),
+        "POSTGRES_POOL_SIZE": "5",
+        "POSTGRES_MAX_OVERFLOW": "5",
+        "POSTGRES_LOCK_TIMEOUT": "10",
+        "SINGLE_ROW_TRACKING": "n",
+        "CREATE_TABLE": "y",
+    }
+
+
+async def create_pool(database_url: str, **kwargs: Any) -> asyncpg.Pool:
+    """An asyncpg pool for a service's own SQL tables."""
+    parts = connection_parts(database_url)
+    pool = await asyncpg.create_pool(
+        host=parts["host"],
+        port=int(parts["port"]),
+        user=parts["user"],
+        password=parts["password"] or None,
+        database=parts["dbname"],
+        min_size=1,
+        max_size=kwargs.pop("max_size", 10),
+        **kwargs,
+    )
+    assert pool is not None
+    return pool
+
+
+async def ensure_schema(pool: asyncpg.Pool, schema: str, ddl: list[str]) -> None:
+    """Create the service's schema and tables if missing (idempotent migrations)."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", schema)
+        await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {check_schema_name(schema)}")
+        for statement in ddl:
+            await conn.execute(statement)

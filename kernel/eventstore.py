@@ -1,0 +1,119 @@
+"""Event-sourcing plumbing: tenant-scoped aggregates, Money transcoding, the event envelope."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import (
+    JSONTranscoder,
+    ProcessRecorder,
+    Transcoding,
+)
+
+from kernel.money import Money
+
+
+class TenantAggregate(Aggregate):
+    """An aggregate owned by one tenant; every one of its events carries the tenant id."""
+
+    tenant_id: UUID
+
+    class Event(Aggregate.Event):
+        """An event of a tenant's aggregate."""
+
+        tenant_id: UUID
+
+    class Created(Event, Aggregate.Created):
+        """The aggregate came into being."""
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        super().trigger_event(event_class, tenant_id=self.tenant_id, **kwargs)
+
+    def belongs_to(self, tenant_id: UUID) -> bool:
+        """True when the aggregate is this tenant's."""
+        return self.tenant_id == tenant_id
+
+
+class MoneyAsDict(Transcoding):
+    """Stores Money as {amount: str, currency: str} (a permanent event schema)."""
+
+    type = Money
+    name = "money"
+
+    def encode(self, obj: Money) -> dict[str, str]:
+        return {"amount": str(obj.amount), "currency": obj.currency}
+
+    def decode(self, data: dict[str, str]) -> Money:
+        return Money(Decimal(data["amount"]), data["currency"])
+
+
+class DateAsISO(Transcoding):
+    """Stores a calendar date as YYYY-MM-DD."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class BillingApplication(Application[UUID]):
+    """An event-sourced application whose saves can record a consumer's position atomically."""
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(MoneyAsDict())
+        transcoder.register(DateAsISO())
+
+    def construct_recorder(self) -> ProcessRecorder:
+        return self.factory.process_recorder()
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert event attribute values into JSON types (Money, Decimal, UUID, dates, enums)."""
+    if isinstance(value, Money):
+        return {"amount": str(value.amount), "currency": value.currency}
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(key): to_jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(item) for item in value]
+    return value
+
+
+ENVELOPE_FIELDS = {"originator_id", "originator_version", "timestamp", "tenant_id", "originator_topic"}
+
+
+def event_type(event: Any) -> str:
+    """'Aggregate.Event', the name subscribers see."""
+    return str(type(event).__qualname__)
+
+
+def event_envelope(service: str, notification_id: int, event: Any) -> dict[str, Any]:
+    """The documented JSON envelope for a domain event on NATS (docs/events.md)."""
+    data = {k: to_jsonable(v) for k, v in vars(event).items() if k not in ENVELOPE_FIELDS}
+    return {
+        "id": f"{service}:{notification_id}",
+        "service": service,
+        "notification_id": notification_id,
+        "type": event_type(event),
+        "tenant_id": str(event.tenant_id),
+        "aggregate_id": str(event.originator_id),
+        "aggregate_version": event.originator_version,
+        "occurred_at": event.timestamp.isoformat(),
+        "data": data,
+    }

@@ -1,0 +1,132 @@
+"""NATS JetStream plumbing: streams, traced publishing, durable pull consumers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import nats
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamConfig
+from nats.js.errors import NotFoundError as StreamNotFoundError
+
+from kernel.telemetry import inject_headers, span_from_headers
+
+log = logging.getLogger(__name__)
+
+DUPLICATE_WINDOW_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A JetStream stream and the subjects it captures."""
+
+    name: str
+    subjects: tuple[str, ...]
+
+
+USAGE_STREAM = Stream("USAGE", ("usage.>",))
+EVENTS_STREAM = Stream("EVENTS", ("events.>",))
+
+
+class PoisonMessageError(Exception):
+    """A message that can never be processed; it is terminated, not redelivered."""
+
+
+async def connect(url: str, name: str) -> NATS:
+    """Connect to NATS, reconnecting forever."""
+    return await nats.connect(url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5)
+
+
+async def ensure_stream(js: JetStreamContext, stream: Stream) -> None:
+    """Create the stream if missing (idempotent, safe to race)."""
+    config = StreamConfig(
+        name=stream.name,
+        subjects=list(stream.subjects),
+        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+    )
+    try:
+        await js.stream_info(stream.name)
+    except StreamNotFoundError:
+        await js.add_stream(config)
+
+
+async def publish(
+    js: JetStreamContext, subject: str, payload: bytes, msg_id: str
+) -> None:
+    """Publish once: the Nats-Msg-Id makes a retried publish a no-op within the window."""
+    headers = inject_headers({"Nats-Msg-Id": msg_id})
+    await js.publish(subject, payload, headers=headers)
+
+
+MessageHandler = Callable[[Msg], Awaitable[None]]
+
+
+class PullConsumer:
+    """A durable pull consumer that handles messages one by one and acks after success."""
+
+    def __init__(
+        self,
+        js: JetStreamContext,
+        stream: Stream,
+        durable: str,
+        subject: str,
+        handler: MessageHandler,
+        batch: int = 20,
+        max_deliver: int = 10,
+    ) -> None:
+        self.js = js
+        self.stream = stream
+        self.durable = durable
+        self.subject = subject
+        self.handler = handler
+        self.batch = batch
+        self.max_deliver = max_deliver
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Fetch and handle until stopping is set."""
+        subscription = await self.js.pull_subscribe(
+            self.subject,
+            durable=self.durable,
+            stream=self.stream.name,
+            config=ConsumerConfig(
+                ack_policy=AckPolicy.EXPLICIT,
+                deliver_policy=DeliverPolicy.ALL,
+                ack_wait=30,
+                max_deliver=self.max_deliver,
+            ),
+        )
+        while not stopping.is_set():
+            try:
+                messages = await subscription.fetch(self.batch, timeout=0.5)
+            except NatsTimeoutError:
+                continue
+            for message in messages:
+                await self.handle(message)
+
+    async def handle(self, message: Msg) -> None:
+        """Handle one message: ack on success, terminate poison, retry the rest later."""
+        delivered = message.metadata.num_delivered
+        with span_from_headers(
+            f"{self.durable} process", message.headers, **{"messaging.destination": message.subject}
+        ):
+            try:
+                await self.handler(message)
+            except PoisonMessageError as error:
+                log.error("terminating poison message on %s: %s", message.subject, error)
+                await message.term()
+                return
+            except Exception:
+                if delivered >= self.max_deliver:
+                    log.exception("giving up on %s after %s deliveries", message.subject, delivered)
+                    await message.term()
+                else:
+                    log.exception("handling %s failed; will retry", message.subject)
+                    await message.nak(delay=min(2.0 * delivered, 30.0))
+                return
+        await message.ack()

@@ -1,0 +1,110 @@
+"""The outbox: relays an application's notification log to JetStream, in order, at least once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+import asyncpg
+from nats.js import JetStreamContext
+
+from kernel.database import check_schema_name
+from kernel.eventstore import BillingApplication, event_envelope, event_type
+from kernel.messaging import publish
+
+log = logging.getLogger(__name__)
+
+RELAY_BATCH = 200
+
+
+def relay_ddl(schema: str) -> list[str]:
+    """Table holding how far the relay has published."""
+    return [
+        f"CREATE TABLE IF NOT EXISTS {check_schema_name(schema)}.outbox_relay ("
+        " relay text PRIMARY KEY, position bigint NOT NULL)"
+    ]
+
+
+def subject_for(service: str, type_name: str) -> str:
+    """events.<service>.<Aggregate>.<Event>: subscribers filter on it."""
+    return f"events.{service}.{type_name}"
+
+
+class NotificationRelay:
+    """Publishes each new notification as events.<service>.<Aggregate>.<Event>.
+
+    Nats-Msg-Id is '<service>:<notification id>', so a relay that crashes between
+    publishing and saving its position republishes harmlessly within the duplicate window.
+    """
+
+    def __init__(
+        self,
+        service: str,
+        app: BillingApplication,
+        js: JetStreamContext,
+        pool: asyncpg.Pool,
+        schema: str,
+        poll_seconds: float = 0.2,
+    ) -> None:
+        self.service = service
+        self.app = app
+        self.js = js
+        self.pool = pool
+        self.table = f"{check_schema_name(schema)}.outbox_relay"
+        self.poll_seconds = poll_seconds
+        self.wakeup = asyncio.Event()
+
+    def nudge(self) -> None:
+        """Something was saved: relay it without waiting for the next poll."""
+        self.wakeup.set()
+
+    async def position(self) -> int:
+        """The last notification id published."""
+        value = await self.pool.fetchval(
+            f"SELECT position FROM {self.table} WHERE relay = $1", self.service
+        )
+        return int(value or 0)
+
+    async def save_position(self, position: int) -> None:
+        """Remember the last notification id published."""
+        await self.pool.execute(
+            f"INSERT INTO {self.table} (relay, position) VALUES ($1, $2) "
+            "ON CONFLICT (relay) DO UPDATE SET position = EXCLUDED.position",
+            self.service,
+            position,
+        )
+
+    async def relay_once(self) -> int:
+        """Publish the next batch of notifications; return how many were published."""
+        start = await self.position() + 1
+        notifications = await asyncio.to_thread(
+            self.app.notification_log.select, start, RELAY_BATCH
+        )
+        for notification in notifications:
+            event = self.app.mapper.to_domain_event(notification)
+            envelope = event_envelope(self.service, notification.id, event)
+            await publish(
+                self.js,
+                subject_for(self.service, event_type(event)),
+                json.dumps(envelope).encode(),
+                msg_id=envelope["id"],
+            )
+        if notifications:
+            await self.save_position(notifications[-1].id)
+        return len(notifications)
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Relay until stopping is set, polling and waking early when nudged."""
+        while not stopping.is_set():
+            try:
+                published = await self.relay_once()
+            except Exception:
+                log.exception("outbox relay failed; retrying")
+                published = 0
+            if published < RELAY_BATCH:
+                self.wakeup.clear()
+                try:
+                    await asyncio.wait_for(self.wakeup.wait(), self.poll_seconds)
+                except TimeoutError:
+                    pass
