@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -38,9 +39,19 @@ class RunningStack:
         self.supervisor.stop()
 
 
-def listen_address(name: str, fixed_ports: bool) -> str:
-    """127.0.0.1 and the service's default port, or port 0 to let the OS choose."""
-    return f"127.0.0.1:{DEFAULT_PORTS[name] if fixed_ports else 0}"
+def free_port() -> int:
+    """A port the OS reports free now (services call each other, so ports are chosen up front)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def listen_addresses(fixed_ports: bool) -> dict[str, str]:
+    """127.0.0.1 and each service's default port, or free ports chosen by the OS."""
+    return {
+        name: f"127.0.0.1:{port if fixed_ports else free_port()}"
+        for name, port in DEFAULT_PORTS.items()
+    }
 
 
 def start_stack(config: StackConfig, output: IO[str] | None = None) -> RunningStack:
@@ -53,22 +64,21 @@ def start_stack(config: StackConfig, output: IO[str] | None = None) -> RunningSt
         "SMTP_URL": config.smtp_url,
         **dict(config.extra_env),
     }
-    addresses: dict[str, str] = {}
+    listen = listen_addresses(config.fixed_ports)
+    common.update({f"{name.upper()}_GRPC": listen[name] for name in BACKEND_SERVICES})
     try:
         for name in BACKEND_SERVICES:
             supervisor.start(ServiceSpec(
                 name=name,
                 module=f"services.{name}.main",
-                env={**common, **_addresses_env(addresses),
-                     "GRPC_LISTEN": listen_address(name, config.fixed_ports)},
+                env={**common, "GRPC_LISTEN": listen[name]},
                 ready_file=config.run_dir / f"{name}.ready",
             ))
-            addresses[name] = supervisor.wait_ready(name)["grpc"]
+        addresses = {name: supervisor.wait_ready(name)["grpc"] for name in BACKEND_SERVICES}
         supervisor.start(ServiceSpec(
             name="gateway",
             module="services.gateway.main",
-            env={**common, **_addresses_env(addresses),
-                 "HTTP_LISTEN": listen_address("gateway", config.fixed_ports)},
+            env={**common, "HTTP_LISTEN": listen["gateway"]},
             ready_file=config.run_dir / "gateway.ready",
         ))
         gateway = supervisor.wait_ready("gateway")["http"]
@@ -76,7 +86,3 @@ def start_stack(config: StackConfig, output: IO[str] | None = None) -> RunningSt
         supervisor.stop()
         raise
     return RunningStack(supervisor, f"http://{gateway}", addresses)
-
-
-def _addresses_env(addresses: dict[str, str]) -> dict[str, str]:
-    return {f"{name.upper()}_GRPC": address for name, address in addresses.items()}

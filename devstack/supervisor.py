@@ -68,7 +68,7 @@ class Supervisor:
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            preexec_fn=die_with_parent,  # noqa: PLW1509
+            preexec_fn=die_with_parent,
         )
         supervised = Supervised(spec, process)
         previous = self.services.get(spec.name)

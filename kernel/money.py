@@ -36,7 +36,7 @@ def check_currency(code: str) -> str:
 
 def parse_decimal(text: str | int | Decimal) -> Decimal:
     """Parse a decimal amount from text, refusing floats, NaN and infinities."""
-    if isinstance(text, bool) or isinstance(text, float):
+    if isinstance(text, bool | float):
         raise MoneyError("amounts are decimal strings, never floats")
     try:
         value = Decimal(str(text).strip())

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+from abc import ABC, abstractmethod
 
 import asyncpg
 from nats.js import JetStreamContext
@@ -31,7 +33,36 @@ def subject_for(service: str, type_name: str) -> str:
     return f"events.{service}.{type_name}"
 
 
-class NotificationRelay:
+class PollingRelay(ABC):
+    """Publishes what was stored but not yet published, polling and waking early when nudged."""
+
+    def __init__(self, poll_seconds: float = 0.2) -> None:
+        self.poll_seconds = poll_seconds
+        self.wakeup = asyncio.Event()
+
+    def nudge(self) -> None:
+        """Something was saved: relay it without waiting for the next poll."""
+        self.wakeup.set()
+
+    @abstractmethod
+    async def relay_once(self) -> int:
+        """Publish the next batch; return how many were published."""
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Relay until stopping is set."""
+        while not stopping.is_set():
+            try:
+                published = await self.relay_once()
+            except Exception:
+                log.exception("%s failed; retrying", type(self).__name__)
+                published = 0
+            if published < RELAY_BATCH:
+                self.wakeup.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wakeup.wait(), self.poll_seconds)
+
+
+class NotificationRelay(PollingRelay):
     """Publishes each new notification as events.<service>.<Aggregate>.<Event>.
 
     Nats-Msg-Id is '<service>:<notification id>', so a relay that crashes between
@@ -47,17 +78,12 @@ class NotificationRelay:
         schema: str,
         poll_seconds: float = 0.2,
     ) -> None:
+        super().__init__(poll_seconds)
         self.service = service
         self.app = app
         self.js = js
         self.pool = pool
         self.table = f"{check_schema_name(schema)}.outbox_relay"
-        self.poll_seconds = poll_seconds
-        self.wakeup = asyncio.Event()
-
-    def nudge(self) -> None:
-        """Something was saved: relay it without waiting for the next poll."""
-        self.wakeup.set()
 
     async def position(self) -> int:
         """The last notification id published."""
@@ -93,18 +119,3 @@ class NotificationRelay:
         if notifications:
             await self.save_position(notifications[-1].id)
         return len(notifications)
-
-    async def run(self, stopping: asyncio.Event) -> None:
-        """Relay until stopping is set, polling and waking early when nudged."""
-        while not stopping.is_set():
-            try:
-                published = await self.relay_once()
-            except Exception:
-                log.exception("outbox relay failed; retrying")
-                published = 0
-            if published < RELAY_BATCH:
-                self.wakeup.clear()
-                try:
-                    await asyncio.wait_for(self.wakeup.wait(), self.poll_seconds)
-                except TimeoutError:
-                    pass

@@ -10,7 +10,7 @@ from uuid import UUID
 from billing.common.v1 import common_pb2
 
 from kernel.errors import InvalidInputError
-from kernel.eventstore import event_type, to_jsonable, ENVELOPE_FIELDS
+from kernel.eventstore import ENVELOPE_FIELDS, event_type, to_jsonable
 from kernel.money import Money, MoneyError
 
 

@@ -1,0 +1,96 @@
+"""Demo data: a tenant, a few plans, 50 subscribers, a day of synthetic usage and a bill run."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from services.gateway.cli import create_tenant
+
+PLANS = [
+    {"name": "Fibre 100", "currency": "EUR", "recurring_fee": "29.90", "usage_prices": [
+        {"service_type": "voice", "unit": "minute", "unit_price": "0.019"},
+        {"service_type": "sms", "unit": "message", "unit_price": "0.09"},
+        {"service_type": "data", "unit": "gigabyte", "unit_price": "0.50"}]},
+    {"name": "Mobile 10GB", "currency": "EUR", "recurring_fee": "15.00", "usage_prices": [
+        {"service_type": "voice", "unit": "minute", "unit_price": "0.05"},
+        {"service_type": "sms", "unit": "message", "unit_price": "0.10"},
+        {"service_type": "data", "unit": "megabyte", "unit_price": "0.002"}]},
+    {"name": "Business Voice", "currency": "EUR", "recurring_fee": "49.00", "usage_prices": [
+        {"service_type": "voice", "unit": "second", "unit_price": "0.0002"}]},
+]
+SUBSCRIBERS = 50
+RECORDS_PER_SUBSCRIBER = 40
+
+
+def synthetic_usage(account_ids: list[str], day: date, seed: int = 7) -> list[dict[str, Any]]:
+    """A reproducible day of calls, messages and data sessions."""
+    rng = random.Random(seed)
+    start_of_day = datetime.combine(day, datetime.min.time(), UTC)
+    records = []
+    for account_id in account_ids:
+        for n in range(RECORDS_PER_SUBSCRIBER):
+            kind = rng.choice(["voice", "voice", "sms", "data"])
+            quantity, unit = {
+                "voice": (rng.randint(5, 900), "second"),
+                "sms": (1, "message"),
+                "data": (rng.randint(10**5, 5 * 10**8), "byte"),
+            }[kind]
+            records.append({
+                "record_id": f"{account_id[:8]}-{n}", "source": "demo-mediation",
+                "account_id": account_id, "service_type": kind, "quantity": quantity,
+                "unit": unit,
+                "started_at": (start_of_day + timedelta(seconds=rng.randint(0, 86399))).isoformat(),
+            })
+    return records
+
+
+async def load_demo(gateway_url: str, database_url: str) -> dict[str, Any]:
+    """Create the demo tenant through the gateway and bill yesterday."""
+    tenant = await create_tenant("Demo Telco", database_url)
+    headers = {"Authorization": f"Bearer {tenant['api_key']}"}
+    async with httpx.AsyncClient(base_url=gateway_url, headers=headers, timeout=300) as api:
+        plan_ids = [(await checked(api.post("/v1/plans", json=plan)))["plan_id"] for plan in PLANS]
+        account_ids = [
+            (await checked(api.post("/v1/accounts", json={
+                "name": f"Subscriber {n:02d}", "billing_email": f"subscriber{n:02d}@example.net",
+                "plan_id": plan_ids[n % len(plan_ids)], "timezone": "UTC"})))["account_id"]
+            for n in range(SUBSCRIBERS)
+        ]
+        yesterday = datetime.now(UTC).date() - timedelta(days=1)
+        records = synthetic_usage(account_ids, yesterday)
+        await checked(api.post("/v1/usage/batches", json={"records": records}))
+        await wait_until_rated(api, account_ids, yesterday, len(records))
+        bill_run = await checked(api.post("/v1/bill-runs", json={
+            "period_start": yesterday.isoformat(),
+            "period_end": (yesterday + timedelta(days=1)).isoformat()}))
+    return {**tenant, "account_ids": account_ids, "bill_run": bill_run}
+
+
+async def checked(call: Any) -> dict[str, Any]:
+    """The JSON body of a successful call; anything else stops the demo with the problem."""
+    response: httpx.Response = await call
+    if response.status_code >= 400:
+        raise RuntimeError(f"{response.request.url}: {response.status_code} {response.text}")
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def wait_until_rated(
+    api: httpx.AsyncClient, account_ids: list[str], day: date, expected: int
+) -> None:
+    """Poll rated usage until every demo record has been rated."""
+    params = {"start": f"{day}T00:00:00+00:00", "end": f"{day + timedelta(days=1)}T00:00:00+00:00"}
+    for _ in range(300):
+        rated = 0
+        for account_id in account_ids:
+            body = await checked(api.get(f"/v1/accounts/{account_id}/rated-usage", params=params))
+            rated += sum(int(s["record_count"]) for s in body["summaries"])
+        if rated >= expected:
+            return
+        await asyncio.sleep(0.5)
+    raise RuntimeError("demo usage was not rated in time")

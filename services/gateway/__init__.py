@@ -1,0 +1,1 @@
+"""Public HTTP gateway: API keys, tenancy, validation; calls the services over gRPC."""

@@ -1,0 +1,63 @@
+"""Composition root of the gateway: uvicorn serving the FastAPI app."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from kernel.database import create_pool, ensure_schema
+from kernel.grpc import channel
+from kernel.logs import setup_logging
+from kernel.runtime import write_ready_file
+from kernel.telemetry import setup_tracing
+from services.gateway.app import create_app
+from services.gateway.deps import Clients
+from services.gateway.keys import DDL, KeyStore
+from services.gateway.settings import Settings
+
+SERVICE = "gateway"
+BACKENDS = ("usage", "rating", "invoice", "payment", "notify")
+
+
+class ReportingServer(uvicorn.Server):
+    """A uvicorn server that writes the ready file once its socket is listening."""
+
+    def __init__(self, config: uvicorn.Config, ready_file: Path | None, address: str) -> None:
+        super().__init__(config)
+        self.ready_file = ready_file
+        self.address = address
+
+    async def startup(self, sockets: list[Any] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            write_ready_file(self.ready_file, {"http": self.address})
+
+
+async def main() -> None:
+    """Serve the public API until SIGTERM or SIGINT (uvicorn shuts down gracefully)."""
+    settings = Settings()  # type: ignore[call-arg]
+    setup_logging(SERVICE, settings.log_level)
+    setup_tracing(SERVICE)
+    pool = await create_pool(settings.database_url)
+    await ensure_schema(pool, SERVICE, DDL)
+    channels = {name: channel(getattr(settings, f"{name}_grpc")) for name in BACKENDS}
+    clients = Clients.connect(channels, settings.grpc_timeout_seconds,
+                              settings.bill_run_timeout_seconds)
+    app = create_app(clients, KeyStore(pool))
+    host, port = settings.http_listen.rsplit(":", 1)
+    ready = Path(settings.ready_file) if settings.ready_file else None
+    server = ReportingServer(
+        uvicorn.Config(app, host=host, port=int(port), log_config=None, access_log=False),
+        ready, settings.http_listen,
+    )
+    await server.serve()
+    for grpc_channel in channels.values():
+        await grpc_channel.close()
+    await pool.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,107 @@
+"""Request and response bodies of the public API (unknown fields are refused)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from google.protobuf.json_format import MessageToDict
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+
+Decimal = Annotated[str, Field(pattern=r"^-?\d+(\.\d+)?$", examples=["12.50"],
+                               description="decimal number as a string")]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])]
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-11-01"])]
+Scalar = StrictStr | StrictInt | StrictFloat
+
+
+class Strict(BaseModel):
+    """A body that refuses unknown fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class MoneyBody(Strict):
+    """An amount and its currency."""
+
+    amount: Decimal
+    currency: Currency
+
+
+class UsagePriceBody(Strict):
+    """The price of one unit of a service type."""
+
+    service_type: str = Field(examples=["voice"])
+    unit: str = Field(examples=["minute"])
+    unit_price: Decimal
+
+
+class PlanCreate(Strict):
+    """A new plan."""
+
+    name: str = Field(min_length=1, max_length=200)
+    currency: Currency
+    recurring_fee: Decimal
+    usage_prices: list[UsagePriceBody] = Field(default_factory=list, max_length=32)
+
+
+class AccountCreate(Strict):
+    """A new account subscribed to a plan."""
+
+    name: str = Field(min_length=1, max_length=200)
+    billing_email: str = Field(max_length=320)
+    plan_id: str
+    timezone: str = "UTC"
+    currency: Currency | None = None
+
+
+class UsageRecordBody(BaseModel):
+    """A usage record; its content is checked per record by the usage service."""
+
+    model_config = ConfigDict(extra="allow")
+
+    record_id: Scalar = ""
+    source: Scalar = ""
+    account_id: Scalar = ""
+    service_type: Scalar = ""
+    quantity: Scalar = ""
+    unit: Scalar = ""
+    started_at: Scalar = ""
+    attributes: dict[str, Scalar] = Field(default_factory=dict)
+
+
+class UsageBatch(Strict):
+    """Up to 10,000 usage records."""
+
+    records: list[UsageRecordBody] = Field(min_length=1, max_length=10_000)
+
+
+class BillRunCreate(Strict):
+    """Bill every active account for [period_start, period_end)."""
+
+    period_start: Day
+    period_end: Day
+
+
+class PaymentCreate(Strict):
+    """A payment received for an invoice."""
+
+    invoice_id: str
+    amount: MoneyBody
+    method: str = Field(default="bank_transfer", examples=["bank_transfer"])
+    reference: str = Field(default="", max_length=200)
+
+
+class ApiKeyCreate(Strict):
+    """A new API key of the caller's tenant."""
+
+    role: str
+    label: str = Field(min_length=1, max_length=200)
+    account_id: str | None = None
+
+
+def jsonable(message: Any) -> dict[str, Any]:
+    """A protobuf message as a JSON object with the proto field names."""
+    result: dict[str, Any] = MessageToDict(
+        message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
+    )
+    return result

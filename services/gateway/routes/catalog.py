@@ -1,0 +1,62 @@
+"""Plans and accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from billing.invoice.v1 import invoice_pb2
+from fastapi import APIRouter, Depends
+
+from services.gateway.deps import STAFF, WRITERS, Clients, allow, check_own_account, clients
+from services.gateway.keys import Principal, Role
+from services.gateway.models import AccountCreate, PlanCreate, jsonable
+
+router = APIRouter(prefix="/v1", tags=["plans and accounts"])
+
+
+@router.post("/plans", status_code=201)
+async def create_plan(
+    body: PlanCreate, caller: Principal = Depends(allow(*WRITERS)), c: Clients = Depends(clients)
+) -> dict[str, Any]:
+    """Create a plan: a recurring fee per period and a price per unit of each service type."""
+    plan = await c.invoice.CreatePlan(invoice_pb2.CreatePlanRequest(
+        tenant_id=str(caller.tenant_id), name=body.name, currency=body.currency,
+        recurring_fee=body.recurring_fee,
+        usage_prices=[invoice_pb2.UsagePrice(**price.model_dump()) for price in body.usage_prices],
+    ), timeout=c.timeout)
+    return jsonable(plan)
+
+
+@router.get("/plans/{plan_id}")
+async def get_plan(
+    plan_id: str, caller: Principal = Depends(allow(*STAFF)), c: Clients = Depends(clients)
+) -> dict[str, Any]:
+    """A plan of the caller's tenant."""
+    plan = await c.invoice.GetPlan(invoice_pb2.GetPlanRequest(
+        tenant_id=str(caller.tenant_id), plan_id=plan_id), timeout=c.timeout)
+    return jsonable(plan)
+
+
+@router.post("/accounts", status_code=201)
+async def open_account(
+    body: AccountCreate, caller: Principal = Depends(allow(*WRITERS)),
+    c: Clients = Depends(clients),
+) -> dict[str, Any]:
+    """Open an account subscribed to a plan; it bills in the plan's currency."""
+    account = await c.invoice.OpenAccount(invoice_pb2.OpenAccountRequest(
+        tenant_id=str(caller.tenant_id), name=body.name, billing_email=body.billing_email,
+        plan_id=body.plan_id, timezone=body.timezone, currency=body.currency or "",
+    ), timeout=c.timeout)
+    return jsonable(account)
+
+
+@router.get("/accounts/{account_id}")
+async def get_account(
+    account_id: str, caller: Principal = Depends(allow(*STAFF, Role.CUSTOMER)),
+    c: Clients = Depends(clients),
+) -> dict[str, Any]:
+    """An account of the caller's tenant (customers: their own only)."""
+    check_own_account(caller, account_id)
+    account = await c.invoice.GetAccount(invoice_pb2.GetAccountRequest(
+        tenant_id=str(caller.tenant_id), account_id=account_id), timeout=c.timeout)
+    return jsonable(account)

@@ -1,0 +1,1 @@
+"""Invoice service: plans, accounts, bill runs and invoices, all event-sourced."""

@@ -1,0 +1,154 @@
+"""The invoice application: use cases over plans, accounts and invoices (synchronous)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import Tracking
+
+from kernel.eventstore import BillingApplication, TenantAggregate
+from kernel.money import Money
+from services.invoice.domain.accounts import Account, check_account_fields
+from services.invoice.domain.billing import BillPeriod, BillRun, bill_run_id_for
+from services.invoice.domain.catalog import (
+    Plan,
+    UsagePrice,
+    check_one_price_per_service,
+    parse_plan_fields,
+)
+from services.invoice.domain.errors import (
+    AccountNotFoundError,
+    BillRunNotFoundError,
+    InvalidAccountError,
+    InvoiceNotFoundError,
+    PlanNotFoundError,
+)
+from services.invoice.domain.invoices import Invoice, InvoiceNumbering
+
+T = TypeVar("T", bound=TenantAggregate)
+
+AGGREGATE_TYPES: dict[str, type[TenantAggregate]] = {
+    "plan": Plan, "account": Account, "invoice": Invoice, "bill_run": BillRun,
+}
+
+
+class InvoiceApplication(BillingApplication):
+    """Plans, accounts, invoices and bill runs, stored as events."""
+
+    def load(self, kind: type[T], tenant_id: UUID, aggregate_id: UUID) -> T | None:
+        """The tenant's aggregate of that kind, or None (another tenant's is None too)."""
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(aggregate, kind) or not aggregate.belongs_to(tenant_id):
+            return None
+        return aggregate
+
+    def create_plan(
+        self, tenant_id: UUID, name: str, currency: str, recurring_fee: str,
+        usage_prices: Sequence[tuple[str, str, str]],
+    ) -> Plan:
+        """Create a plan after validating every field."""
+        name, currency, fee = parse_plan_fields(name, currency, recurring_fee)
+        prices = [UsagePrice.parse(i, *price) for i, price in enumerate(usage_prices)]
+        check_one_price_per_service(prices)
+        plan = Plan(tenant_id=tenant_id, name=name, currency=currency, recurring_fee=fee,
+                    usage_prices=[price.as_dict() for price in prices])
+        self.save(plan)
+        return plan
+
+    def get_plan(self, tenant_id: UUID, plan_id: UUID) -> Plan:
+        """The tenant's plan."""
+        plan = self.load(Plan, tenant_id, plan_id)
+        if plan is None:
+            raise PlanNotFoundError(plan_id)
+        return plan
+
+    def open_account(
+        self, tenant_id: UUID, name: str, billing_email: str, plan_id: UUID,
+        timezone: str, currency: str,
+    ) -> Account:
+        """Open an account on a plan, billed in the plan's currency."""
+        zone = check_account_fields(name, billing_email, timezone)
+        plan = self.load(Plan, tenant_id, plan_id)
+        if plan is None:
+            raise InvalidAccountError("plan_id", "no such plan")
+        if currency and currency != plan.currency:
+            raise InvalidAccountError("currency", f"the plan bills in {plan.currency}")
+        account = Account(tenant_id=tenant_id, name=name.strip(), billing_email=billing_email,
+                          currency=plan.currency, plan_id=plan.id, timezone=zone)
+        self.save(account)
+        return account
+
+    def get_account(self, tenant_id: UUID, account_id: UUID) -> Account:
+        """The tenant's account."""
+        account = self.load(Account, tenant_id, account_id)
+        if account is None:
+            raise AccountNotFoundError(account_id)
+        return account
+
+    def get_invoice(self, tenant_id: UUID, invoice_id: UUID) -> Invoice:
+        """The tenant's invoice."""
+        invoice = self.load(Invoice, tenant_id, invoice_id)
+        if invoice is None:
+            raise InvoiceNotFoundError(invoice_id)
+        return invoice
+
+    def get_bill_run(self, tenant_id: UUID, bill_run_id: UUID) -> BillRun:
+        """The tenant's bill run."""
+        bill_run = self.load(BillRun, tenant_id, bill_run_id)
+        if bill_run is None:
+            raise BillRunNotFoundError(bill_run_id)
+        return bill_run
+
+    def start_bill_run(self, tenant_id: UUID, period: BillPeriod) -> BillRun:
+        """Start the period's bill run, or resume it when it ran before."""
+        bill_run = self.load(BillRun, tenant_id, bill_run_id_for(tenant_id, period))
+        if bill_run is None:
+            bill_run = BillRun(tenant_id=tenant_id, period_start=period.start,
+                               period_end=period.end)
+        else:
+            bill_run.resume()
+        return bill_run
+
+    def numbering(self, tenant_id: UUID) -> InvoiceNumbering:
+        """The tenant's invoice number sequence (started on first use)."""
+        numbering = self.load(
+            InvoiceNumbering, tenant_id, InvoiceNumbering.create_id(tenant_id)
+        )
+        return numbering or InvoiceNumbering(tenant_id=tenant_id)
+
+    def has_invoice(self, invoice_id: UUID) -> bool:
+        """True when an invoice with this id exists (for any tenant: ids are derived)."""
+        try:
+            self.repository.get(invoice_id)
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    def apply_payment(
+        self, tenant_id: UUID, invoice_id: UUID, payment_id: UUID, amount: Money,
+        tracking: Tracking,
+    ) -> None:
+        """Apply a payment to an invoice, recording the consumer position in the same save."""
+        invoice = self.get_invoice(tenant_id, invoice_id)
+        invoice.apply_payment(payment_id, amount)
+        self.save(invoice, tracking=tracking)
+
+    def is_processed(self, tracking: Tracking) -> bool:
+        """True when the upstream notification was already applied."""
+        recorder: Any = self.recorder
+        return bool(recorder.has_tracking_id(tracking.application_name, tracking.notification_id))
+
+    def history(self, tenant_id: UUID, aggregate_type: str, aggregate_id: UUID) -> list[Any]:
+        """An aggregate's events, oldest first, for auditors."""
+        kind = AGGREGATE_TYPES.get(aggregate_type)
+        if kind is None:
+            raise InvalidAccountError("aggregate_type", f"one of {sorted(AGGREGATE_TYPES)}")
+        if self.load(kind, tenant_id, aggregate_id) is None:
+            raise InvoiceNotFoundError(aggregate_id)
+        return list(self.events.get(aggregate_id))

@@ -1,0 +1,1 @@
+"""Invoice domain: plans, accounts, invoices, numbering and bill runs (no I/O)."""

@@ -1,0 +1,59 @@
+"""Composition root of the invoice service."""
+
+from __future__ import annotations
+
+import asyncio
+
+from billing.invoice.v1 import invoice_pb2_grpc
+
+from kernel.clock import SystemClock
+from kernel.database import create_pool, ensure_schema, eventsourcing_env
+from kernel.grpc import GrpcServer, channel
+from kernel.messaging import EVENTS_STREAM, PullConsumer, connect, ensure_stream
+from kernel.outbox import NotificationRelay, relay_ddl
+from kernel.runtime import Lifecycle, bootstrap_process
+from services.invoice.application import InvoiceApplication
+from services.invoice.bill_runs import BillRunner
+from services.invoice.consumers import PAYMENT_RECORDED_SUBJECT, PaymentRecordedHandler
+from services.invoice.directory import DDL, Directory
+from services.invoice.grpc_api import InvoiceServicer
+from services.invoice.rating_client import GrpcRatedUsageSource
+from services.invoice.settings import Settings
+
+SERVICE = "invoice"
+
+
+async def main() -> None:
+    """Wire the invoice service and serve until told to stop."""
+    settings = Settings()  # type: ignore[call-arg]
+    bootstrap_process(settings, SERVICE)
+    pool = await create_pool(settings.database_url)
+    await ensure_schema(pool, SERVICE, relay_ddl(SERVICE) + DDL)
+    app = await asyncio.to_thread(
+        InvoiceApplication, env=eventsourcing_env(settings.database_url, SERVICE)
+    )
+    nc = await connect(settings.nats_url, SERVICE)
+    js = nc.jetstream()
+    await ensure_stream(js, EVENTS_STREAM)
+    relay = NotificationRelay(SERVICE, app, js, pool, SERVICE)
+    directory = Directory(app, pool)
+    rating_channel = channel(settings.rating_grpc)
+    bill_runner = BillRunner(app, directory, GrpcRatedUsageSource(rating_channel), SystemClock(),
+                             on_saved=relay.nudge, batch_size=settings.bill_run_batch_size)
+    payments = PullConsumer(js, EVENTS_STREAM, "invoice-payments", PAYMENT_RECORDED_SUBJECT,
+                            PaymentRecordedHandler(app, relay.nudge))
+    lifecycle = Lifecycle(settings, SERVICE)
+    lifecycle.start_worker(relay.run)
+    lifecycle.start_worker(payments.run)
+    lifecycle.on_shutdown(pool.close)
+    lifecycle.on_shutdown(lambda: asyncio.to_thread(app.close))
+    lifecycle.on_shutdown(rating_channel.close)
+    lifecycle.on_shutdown(nc.drain)
+    servicer = InvoiceServicer(app, directory, bill_runner, relay.nudge)
+    server = GrpcServer([(invoice_pb2_grpc.add_InvoiceServiceServicer_to_server, servicer,
+                          "billing.invoice.v1.InvoiceService")])
+    await lifecycle.serve(server)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,47 @@
+"""Port and gRPC adapter: rating contexts (plan prices) from the invoice service."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Protocol
+from uuid import UUID
+
+import grpc
+from billing.invoice.v1 import invoice_pb2, invoice_pb2_grpc
+
+from services.rating.domain import RatingContext, UnitPrice
+
+
+class RatingContexts(Protocol):
+    """Where rating learns each account's plan and prices."""
+
+    async def for_accounts(
+        self, tenant_id: UUID, account_ids: set[UUID]
+    ) -> dict[UUID, RatingContext]: ...
+
+
+class GrpcRatingContexts:
+    """Asks the invoice service over gRPC."""
+
+    def __init__(self, channel: grpc.aio.Channel) -> None:
+        self.stub = invoice_pb2_grpc.InvoiceServiceStub(channel)
+
+    async def for_accounts(
+        self, tenant_id: UUID, account_ids: set[UUID]
+    ) -> dict[UUID, RatingContext]:
+        response = await self.stub.GetRatingContext(invoice_pb2.GetRatingContextRequest(
+            tenant_id=str(tenant_id), account_ids=sorted(str(a) for a in account_ids),
+        ), timeout=30)
+        return {
+            UUID(context.account_id): RatingContext(
+                account_id=UUID(context.account_id),
+                plan_id=UUID(context.plan_id),
+                currency=context.currency,
+                prices={
+                    price.service_type: UnitPrice(price.service_type, price.unit,
+                                                  Decimal(price.unit_price))
+                    for price in context.usage_prices
+                },
+            )
+            for context in response.contexts
+        }

@@ -1,0 +1,75 @@
+"""Rating rules: the price of a usage record under its account's plan (no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from kernel.money import Money
+from kernel.units import UNIT_SIZE
+
+
+@dataclass(frozen=True)
+class RecordToRate:
+    """A usage record as published by the usage service, in its base unit."""
+
+    source: str
+    record_id: str
+    account_id: UUID
+    service_type: str
+    quantity: Decimal
+    unit: str
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class UnitPrice:
+    """A plan's price for one unit of a service type."""
+
+    service_type: str
+    unit: str
+    unit_price: Decimal
+
+    def per_base_unit(self) -> Decimal:
+        """The price of one base unit (second, message, byte, unit)."""
+        return self.unit_price / UNIT_SIZE[self.unit][1]
+
+
+@dataclass(frozen=True)
+class RatingContext:
+    """What rating needs to know of an account: its plan, currency and prices."""
+
+    account_id: UUID
+    plan_id: UUID
+    currency: str
+    prices: dict[str, UnitPrice]
+
+
+@dataclass(frozen=True)
+class RatedRecord:
+    """A record with its price, kept to sub-cent precision (rounded only on invoices)."""
+
+    record: RecordToRate
+    amount: Money
+    plan_id: UUID
+
+
+@dataclass(frozen=True)
+class UnratedRecord:
+    """A record that could not be priced, and why; never priced as zero."""
+
+    record: RecordToRate
+    reason: str
+
+
+def rate(record: RecordToRate, context: RatingContext | None) -> RatedRecord | UnratedRecord:
+    """Price a record: quantity in base units times the plan's price per base unit."""
+    if context is None:
+        return UnratedRecord(record, "unknown_account")
+    price = context.prices.get(record.service_type)
+    if price is None:
+        return UnratedRecord(record, "no_price_for_service_type")
+    amount = Money(record.quantity * price.per_base_unit(), context.currency).rated()
+    return RatedRecord(record, amount, context.plan_id)

@@ -1,0 +1,46 @@
+"""Composition root of the rating service."""
+
+from __future__ import annotations
+
+import asyncio
+
+from billing.rating.v1 import rating_pb2_grpc
+
+from kernel.database import create_pool, ensure_schema
+from kernel.grpc import GrpcServer, channel
+from kernel.messaging import USAGE_STREAM, PullConsumer, connect, ensure_stream
+from kernel.runtime import Lifecycle, bootstrap_process
+from services.rating.consumer import USAGE_SUBJECT, UsageBatchHandler
+from services.rating.contexts import GrpcRatingContexts
+from services.rating.grpc_api import RatingServicer
+from services.rating.settings import Settings
+from services.rating.store import DDL, RatedRecordStore
+
+SERVICE = "rating"
+
+
+async def main() -> None:
+    """Wire the rating service and serve until told to stop."""
+    settings = Settings()  # type: ignore[call-arg]
+    bootstrap_process(settings, SERVICE)
+    pool = await create_pool(settings.database_url)
+    await ensure_schema(pool, SERVICE, DDL)
+    nc = await connect(settings.nats_url, SERVICE)
+    js = nc.jetstream()
+    await ensure_stream(js, USAGE_STREAM)
+    store = RatedRecordStore(pool)
+    invoice_channel = channel(settings.invoice_grpc)
+    consumer = PullConsumer(js, USAGE_STREAM, "rating", USAGE_SUBJECT,
+                            UsageBatchHandler(GrpcRatingContexts(invoice_channel), store))
+    lifecycle = Lifecycle(settings, SERVICE)
+    lifecycle.start_worker(consumer.run)
+    lifecycle.on_shutdown(pool.close)
+    lifecycle.on_shutdown(invoice_channel.close)
+    lifecycle.on_shutdown(nc.drain)
+    server = GrpcServer([(rating_pb2_grpc.add_RatingServiceServicer_to_server,
+                          RatingServicer(store), "billing.rating.v1.RatingService")])
+    await lifecycle.serve(server)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,1 @@
+"""Usage service: validates, dedups, stores and publishes usage records."""

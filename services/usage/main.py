@@ -1,0 +1,53 @@
+"""Composition root of the usage service."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from billing.usage.v1 import usage_pb2_grpc
+
+from kernel.clock import SystemClock
+from kernel.database import create_pool, ensure_schema
+from kernel.grpc import GrpcServer, channel
+from kernel.messaging import USAGE_STREAM, connect, ensure_stream
+from kernel.runtime import Lifecycle, bootstrap_process
+from services.usage.accounts import GrpcAccountResolver
+from services.usage.application import UsageCapture
+from services.usage.grpc_api import UsageServicer
+from services.usage.relay import UsageOutboxRelay
+from services.usage.settings import Settings
+from services.usage.store import DDL, PostgresUsageStore
+
+SERVICE = "usage"
+
+
+async def main() -> None:
+    """Wire the usage service and serve until told to stop."""
+    settings = Settings()  # type: ignore[call-arg]
+    bootstrap_process(settings, SERVICE)
+    pool = await create_pool(settings.database_url)
+    await ensure_schema(pool, SERVICE, DDL)
+    nc = await connect(settings.nats_url, SERVICE)
+    js = nc.jetstream()
+    await ensure_stream(js, USAGE_STREAM)
+    relay = UsageOutboxRelay(pool, js)
+    invoice_channel = channel(settings.invoice_grpc)
+    capture = UsageCapture(
+        GrpcAccountResolver(invoice_channel),
+        PostgresUsageStore(pool, settings.usage_partitions),
+        SystemClock(),
+        timedelta(seconds=settings.max_clock_skew_seconds),
+    )
+    lifecycle = Lifecycle(settings, SERVICE)
+    lifecycle.start_worker(relay.run)
+    lifecycle.on_shutdown(pool.close)
+    lifecycle.on_shutdown(invoice_channel.close)
+    lifecycle.on_shutdown(nc.drain)
+    server = GrpcServer([(usage_pb2_grpc.add_UsageServiceServicer_to_server,
+                          UsageServicer(capture, relay.nudge), "billing.usage.v1.UsageService")])
+    await lifecycle.serve(server)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,14 @@
+"""Settings of the usage service."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from kernel.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    """Usage service settings: the shared ones plus the invoice service and the clock skew."""
+
+    invoice_grpc: str = "127.0.0.1:50053"
+    max_clock_skew_seconds: int = Field(default=300, ge=0)
