@@ -30,3 +30,7 @@ class ConflictError(DomainError):
 
 class PreconditionError(DomainError):
     """The thing exists but is not in a state that allows this."""
+
+
+class UnavailableError(DomainError):
+    """A service this one depends on did not answer; retrying later may succeed."""

@@ -8,11 +8,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     JSONTranscoder,
     ProcessRecorder,
+    Tracking,
     Transcoding,
 )
 
@@ -69,6 +70,9 @@ class DateAsISO(Transcoding):
 class BillingApplication(Application[UUID]):
     """An event-sourced application whose saves can record a consumer's position atomically."""
 
+    log_section_size = 500
+    """Largest notification log selection (relays and projections read in batches up to this)."""
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(MoneyAsDict())
@@ -76,6 +80,14 @@ class BillingApplication(Application[UUID]):
 
     def construct_recorder(self) -> ProcessRecorder:
         return self.factory.process_recorder()
+
+    def save_tracked(self, tracking: Tracking, *aggregates: Aggregate) -> None:
+        """Save aggregates and a consumer position in one transaction (a repeat raises IntegrityError)."""
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent(tracking=tracking)
+        processing_event.collect_events(*aggregates)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
 
 
 def to_jsonable(value: Any) -> Any:

@@ -6,9 +6,11 @@ import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import grpc
+import grpc.aio
+from grpc_health.v1 import _async as health_aio
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from opentelemetry.instrumentation.grpc import aio_client_interceptors, aio_server_interceptor
@@ -19,6 +21,7 @@ from kernel.errors import (
     InvalidInputError,
     NotFoundError,
     PreconditionError,
+    UnavailableError,
 )
 
 FIELD_VIOLATION_KEY = "billing-field-violation"
@@ -29,6 +32,7 @@ STATUS_FOR_ERROR: list[tuple[type[DomainError], grpc.StatusCode]] = [
     (NotFoundError, grpc.StatusCode.NOT_FOUND),
     (ConflictError, grpc.StatusCode.ALREADY_EXISTS),
     (PreconditionError, grpc.StatusCode.FAILED_PRECONDITION),
+    (UnavailableError, grpc.StatusCode.UNAVAILABLE),
 ]
 
 Request = TypeVar("Request")
@@ -62,7 +66,8 @@ def maps_domain_errors(handler: Handler[Request, Response]) -> Handler[Request, 
 
 def field_violation(error: grpc.aio.AioRpcError) -> dict[str, str] | None:
     """The field and reason a server attached to an INVALID_ARGUMENT status, if any."""
-    for key, value in error.trailing_metadata() or ():
+    metadata = cast(Sequence[tuple[str, str]], error.trailing_metadata() or ())
+    for key, value in metadata:
         if key == FIELD_VIOLATION_KEY:
             parsed: dict[str, str] = json.loads(value)
             return parsed
@@ -77,7 +82,7 @@ class GrpcServer:
 
     def __init__(self, registrations: Sequence[Registration]) -> None:
         self.server = grpc.aio.server(interceptors=[aio_server_interceptor()])
-        self.health = health.aio.HealthServicer()
+        self.health = health_aio.HealthServicer()
         self.service_names = [name for _, _, name in registrations]
         for add, servicer, _ in registrations:
             add(servicer, self.server)

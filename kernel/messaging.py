@@ -104,7 +104,7 @@ class PullConsumer:
         while not stopping.is_set():
             try:
                 messages = await subscription.fetch(self.batch, timeout=0.5)
-            except NatsTimeoutError:
+            except (NatsTimeoutError, TimeoutError):
                 continue
             for message in messages:
                 await self.handle(message)

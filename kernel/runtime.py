@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from kernel.telemetry import setup_tracing
 log = logging.getLogger(__name__)
 
 Closer = Callable[[], Awaitable[Any]]
-Worker = Callable[[asyncio.Event], Awaitable[None]]
+Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def write_ready_file(path: Path | None, addresses: dict[str, str]) -> None:

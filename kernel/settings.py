@@ -49,6 +49,6 @@ class ServiceAddresses(BaseSettings):
     def check_addresses(self) -> ServiceAddresses:
         """Every address is host:port."""
         for name, value in self.model_dump().items():
-            if ":" not in value:
+            if name.endswith("_grpc") and ":" not in value:
                 raise ValueError(f"{name} must be host:port, got {value!r}")
         return self

@@ -55,7 +55,7 @@ async def main() -> None:
     )
     await server.serve()
     for grpc_channel in channels.values():
-        await grpc_channel.close()
+        await grpc_channel.close(None)
     await pool.close()
 
 

@@ -41,7 +41,7 @@ class InvoiceApplication(BillingApplication):
     def load(self, kind: type[T], tenant_id: UUID, aggregate_id: UUID) -> T | None:
         """The tenant's aggregate of that kind, or None (another tenant's is None too)."""
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Any = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         if not isinstance(aggregate, kind) or not aggregate.belongs_to(tenant_id):
@@ -137,7 +137,7 @@ class InvoiceApplication(BillingApplication):
         """Apply a payment to an invoice, recording the consumer position in the same save."""
         invoice = self.get_invoice(tenant_id, invoice_id)
         invoice.apply_payment(payment_id, amount)
-        self.save(invoice, tracking=tracking)
+        self.save_tracked(tracking, invoice)
 
     def is_processed(self, tracking: Tracking) -> bool:
         """True when the upstream notification was already applied."""

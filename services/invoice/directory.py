@@ -7,8 +7,8 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-from eventsourcing.utils import get_topic
 
+from kernel.eventstore import event_type
 from services.invoice.application import InvoiceApplication
 from services.invoice.domain.accounts import Account
 from services.invoice.domain.invoices import Invoice
@@ -26,9 +26,12 @@ DDL = [
     " name text PRIMARY KEY, position bigint NOT NULL)",
 ]
 
-TOPICS = [get_topic(cls) for cls in (
-    Account.Opened, Invoice.Drafted, Invoice.Finalized, Invoice.Paid,
-)]
+TOPICS = [
+    f"{Account.__module__}:Account.Opened",
+    f"{Invoice.__module__}:Invoice.Drafted",
+    f"{Invoice.__module__}:Invoice.Finalized",
+    f"{Invoice.__module__}:Invoice.Paid",
+]
 BATCH = 500
 
 
@@ -69,25 +72,26 @@ class Directory:
             return len(notifications)
 
     async def _apply(self, conn: asyncpg.Connection, event: Any) -> None:
-        if isinstance(event, Account.Opened):
+        kind = event_type(event)
+        if kind == "Account.Opened":
             await conn.execute(
                 "INSERT INTO invoice.account_directory VALUES ($1, $2, $3, 'active')"
                 " ON CONFLICT DO NOTHING",
                 event.tenant_id, event.originator_id, event.plan_id,
             )
-        elif isinstance(event, Invoice.Drafted):
+        elif kind == "Invoice.Drafted":
             await conn.execute(
                 "INSERT INTO invoice.invoice_directory VALUES ($1, $2, $3, $4, $5, NULL, 'draft')"
                 " ON CONFLICT DO NOTHING",
                 event.originator_id, event.tenant_id, event.account_id,
                 event.period_start, event.period_end,
             )
-        elif isinstance(event, Invoice.Finalized):
+        elif kind == "Invoice.Finalized":
             await conn.execute(
                 "UPDATE invoice.invoice_directory SET number = $2, status = 'finalized'"
                 " WHERE invoice_id = $1", event.originator_id, event.number,
             )
-        elif isinstance(event, Invoice.Paid):
+        elif kind == "Invoice.Paid":
             await conn.execute(
                 "UPDATE invoice.invoice_directory SET status = 'paid' WHERE invoice_id = $1",
                 event.originator_id,

@@ -47,7 +47,7 @@ async def main() -> None:
     lifecycle.start_worker(payments.run)
     lifecycle.on_shutdown(pool.close)
     lifecycle.on_shutdown(lambda: asyncio.to_thread(app.close))
-    lifecycle.on_shutdown(rating_channel.close)
+    lifecycle.on_shutdown(lambda: rating_channel.close(None))
     lifecycle.on_shutdown(nc.drain)
     servicer = InvoiceServicer(app, directory, bill_runner, relay.nudge)
     server = GrpcServer([(invoice_pb2_grpc.add_InvoiceServiceServicer_to_server, servicer,

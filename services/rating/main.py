@@ -35,7 +35,7 @@ async def main() -> None:
     lifecycle = Lifecycle(settings, SERVICE)
     lifecycle.start_worker(consumer.run)
     lifecycle.on_shutdown(pool.close)
-    lifecycle.on_shutdown(invoice_channel.close)
+    lifecycle.on_shutdown(lambda: invoice_channel.close(None))
     lifecycle.on_shutdown(nc.drain)
     server = GrpcServer([(rating_pb2_grpc.add_RatingServiceServicer_to_server,
                           RatingServicer(store), "billing.rating.v1.RatingService")])

@@ -80,11 +80,11 @@ class UsageCapture:
         outcomes: dict[int, RecordResult] = {}
         valid: dict[int, UsageRecord] = {}
         now = self.clock.now()
-        for index, record in enumerate(received):
+        for index, raw in enumerate(received):
             try:
-                valid[index] = validate(record, now, self.max_skew)
+                valid[index] = validate(raw, now, self.max_skew)
             except RecordRejectedError as error:
-                outcomes[index] = RecordResult(index, record.record_id, Outcome.REJECTED,
+                outcomes[index] = RecordResult(index, raw.record_id, Outcome.REJECTED,
                                                error.rejection)
         unknown = await self.accounts.unknown_accounts(
             tenant_id, {record.account_id for record in valid.values()}

@@ -42,7 +42,7 @@ async def main() -> None:
     lifecycle = Lifecycle(settings, SERVICE)
     lifecycle.start_worker(relay.run)
     lifecycle.on_shutdown(pool.close)
-    lifecycle.on_shutdown(invoice_channel.close)
+    lifecycle.on_shutdown(lambda: invoice_channel.close(None))
     lifecycle.on_shutdown(nc.drain)
     server = GrpcServer([(usage_pb2_grpc.add_UsageServiceServicer_to_server,
                           UsageServicer(capture, relay.nudge), "billing.usage.v1.UsageService")])

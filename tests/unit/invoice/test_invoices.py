@@ -1,0 +1,98 @@
+"""Invoices: lines add up to the total, gapless numbers, payments until paid."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from uuid import uuid4
+
+import pytest
+
+from kernel.money import Money
+from services.invoice.domain.billing import BillPeriod, RatedUsage, recurring_line, usage_line
+from services.invoice.domain.errors import (
+    InvalidPeriodError,
+    InvoiceAlreadyFinalizedError,
+    InvoiceNotFinalizedError,
+    PaymentCurrencyError,
+)
+from services.invoice.domain.invoices import Invoice, InvoiceNumbering
+
+TENANT = uuid4()
+PERIOD = BillPeriod(date(2026, 1, 31), date(2026, 2, 28))
+
+
+def draft(*amounts: str) -> Invoice:
+    lines = [recurring_line("Home", Money.of(amount, "EUR"), PERIOD).as_dict() for amount in amounts]
+    return Invoice(tenant_id=TENANT, account_id=uuid4(), bill_run_id=uuid4(),
+                   period_start=PERIOD.start, period_end=PERIOD.end, currency="EUR",
+                   account_name="Ada", billing_email="ada@example.org", lines=lines)
+
+
+def test_total_is_the_sum_of_rounded_lines() -> None:
+    usage = RatedUsage("voice", "second", 125, Money.of("0.041667", "EUR"), 1, "d")  # type: ignore[arg-type]
+    invoice = draft("10.004", "0.006")
+    invoice.lines.append(usage_line(usage).as_dict())
+    assert [line.amount.amount for line in invoice.invoice_lines()] == [
+        Money.of("10.00", "EUR").amount, Money.of("0.01", "EUR").amount,
+        Money.of("0.04", "EUR").amount]
+    assert invoice.total == Money.of("10.05", "EUR")
+
+
+def test_one_invoice_per_account_and_period_by_id() -> None:
+    account = uuid4()
+    first = Invoice.create_id(TENANT, account, PERIOD.start, PERIOD.end)
+    assert first == Invoice.create_id(TENANT, account, PERIOD.start, PERIOD.end)
+    assert first != Invoice.create_id(TENANT, account, PERIOD.start, date(2026, 3, 31))
+
+
+def test_numbers_are_consecutive_across_allocations() -> None:
+    numbering = InvoiceNumbering(tenant_id=TENANT)
+    assert numbering.allocate(2) == ["INV-00000001", "INV-00000002"]
+    assert numbering.allocate(1) == ["INV-00000003"]
+
+
+def test_finalized_invoice_is_never_finalized_again() -> None:
+    invoice = draft("5")
+    invoice.finalize("INV-00000001", datetime.now(UTC))
+    with pytest.raises(InvoiceAlreadyFinalizedError):
+        invoice.finalize("INV-00000002", datetime.now(UTC))
+
+
+def test_partial_then_full_payment_marks_paid_and_ignores_a_repeat() -> None:
+    invoice = draft("10.24")
+    invoice.finalize("INV-00000001", datetime.now(UTC))
+    first, second = uuid4(), uuid4()
+    assert invoice.apply_payment(first, Money.of("4.00", "EUR"))
+    assert invoice.status == "finalized"
+    assert invoice.amount_due == Money.of("6.24", "EUR")
+    assert not invoice.apply_payment(first, Money.of("4.00", "EUR"))
+    assert invoice.apply_payment(second, Money.of("6.24", "EUR"))
+    assert invoice.status == "paid"
+    assert [type(e).__name__ for e in invoice.collect_events()][-2:] == ["PaymentApplied", "Paid"]
+
+
+def test_drafts_and_other_currencies_take_no_payment() -> None:
+    invoice = draft("1")
+    with pytest.raises(InvoiceNotFinalizedError):
+        invoice.apply_payment(uuid4(), Money.of("1", "EUR"))
+    invoice.finalize("INV-00000001", datetime.now(UTC))
+    with pytest.raises(PaymentCurrencyError):
+        invoice.apply_payment(uuid4(), Money.of("1", "USD"))
+
+
+def test_period_is_half_open_in_the_account_timezone() -> None:
+    period = BillPeriod.parse("2026-03-01", "2026-04-01", today=date(2026, 11, 1))
+    start, end = period.instants("Europe/Berlin")
+    assert start == datetime(2026, 2, 28, 23, 0, tzinfo=UTC)
+    assert end == datetime(2026, 3, 31, 22, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("start", "end", "field"), [
+    ("2026-03-01", "2026-03-01", "period_end"),
+    ("2026-13-01", "2026-03-01", "period_start"),
+    ("2026-10-01", "2026-12-01", "period_end"),
+])
+def test_bad_periods_name_the_field(start: str, end: str, field: str) -> None:
+    with pytest.raises(InvalidPeriodError) as error:
+        BillPeriod.parse(start, end, today=date(2026, 11, 1))
+    assert error.value.field == field
