@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from devstack.demo import load_demo
 from devstack.local import infrastructure_urls
@@ -20,9 +21,9 @@ VAR = Path(__file__).resolve().parent.parent / "var"
 log = logging.getLogger("devstack")
 
 
-def banner(gateway_url: str, demo: dict[str, object], mail_folder: Path | None) -> str:
+def banner(gateway_url: str, demo: dict[str, Any], mail_folder: Path | None) -> str:
     """Where to look once the stack is up."""
-    first_account = list(demo.get("account_ids", []) or [""])[0]  # type: ignore[call-overload]
+    first_account = (demo.get("account_ids") or [""])[0]
     lines = [
         "",
         "The billing stack is running. Ctrl-C stops everything.",

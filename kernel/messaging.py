@@ -57,10 +57,15 @@ async def ensure_stream(js: JetStreamContext, stream: Stream) -> None:
 
 
 async def publish(
-    js: JetStreamContext, subject: str, payload: bytes, msg_id: str
+    js: JetStreamContext, subject: str, payload: bytes, msg_id: str,
+    trace_headers: dict[str, str] | None = None,
 ) -> None:
-    """Publish once: the Nats-Msg-Id makes a retried publish a no-op within the window."""
-    headers = inject_headers({"Nats-Msg-Id": msg_id})
+    """Publish once: the Nats-Msg-Id makes a retried publish a no-op within the window.
+
+    trace_headers carry the trace of the request that stored the message (outboxes keep
+    them); without them the current trace context is sent.
+    """
+    headers = {**(trace_headers or inject_headers()), "Nats-Msg-Id": msg_id}
     await js.publish(subject, payload, headers=headers)
 
 
@@ -101,13 +106,16 @@ class PullConsumer:
                 max_deliver=self.max_deliver,
             ),
         )
-        while not stopping.is_set():
-            try:
-                messages = await subscription.fetch(self.batch, timeout=0.5)
-            except (NatsTimeoutError, TimeoutError):
-                continue
-            for message in messages:
-                await self.handle(message)
+        try:
+            while not stopping.is_set():
+                try:
+                    messages = await subscription.fetch(self.batch, timeout=0.5)
+                except (NatsTimeoutError, TimeoutError):
+                    continue
+                for message in messages:
+                    await self.handle(message)
+        finally:
+            await subscription.unsubscribe()
 
     async def handle(self, message: Msg) -> None:
         """Handle one message: ack on success, terminate poison, retry the rest later."""

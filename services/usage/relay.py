@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import asyncpg
 from nats.js import JetStreamContext
 
@@ -20,11 +22,12 @@ class UsageOutboxRelay(PollingRelay):
     async def relay_once(self) -> int:
         """Publish the oldest unpublished rows; return how many."""
         rows = await self.pool.fetch(
-            "SELECT id, subject, payload FROM usage.outbox WHERE published_at IS NULL"
+            "SELECT id, subject, payload, trace_headers FROM usage.outbox WHERE published_at IS NULL"
             " ORDER BY id LIMIT $1", RELAY_BATCH,
         )
         for row in rows:
-            await publish(self.js, row["subject"], row["payload"], f"usage:batch:{row['id']}")
+            await publish(self.js, row["subject"], row["payload"], f"usage:batch:{row['id']}",
+                          json.loads(row["trace_headers"]))
             await self.pool.execute(
                 "UPDATE usage.outbox SET published_at = now() WHERE id = $1", row["id"]
             )

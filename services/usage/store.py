@@ -9,6 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
+from kernel.telemetry import inject_headers
 from services.usage.domain import UsageRecord, partition_of
 
 DDL = [
@@ -20,7 +21,8 @@ DDL = [
     " PRIMARY KEY (tenant_id, source, record_id))",
     "CREATE TABLE IF NOT EXISTS usage.outbox ("
     " id bigserial PRIMARY KEY, batch_id uuid NOT NULL, partition int NOT NULL,"
-    " subject text NOT NULL, payload bytea NOT NULL, published_at timestamptz)",
+    " subject text NOT NULL, payload bytea NOT NULL, trace_headers jsonb NOT NULL,"
+    " published_at timestamptz)",
     "CREATE INDEX IF NOT EXISTS outbox_unpublished ON usage.outbox (id)"
     " WHERE published_at IS NULL",
 ]
@@ -89,7 +91,8 @@ class PostgresUsageStore:
                 "records": [record_message(record) for record in members],
             }
             await conn.execute(
-                "INSERT INTO usage.outbox (batch_id, partition, subject, payload)"
-                " VALUES ($1, $2, $3, $4)",
+                "INSERT INTO usage.outbox (batch_id, partition, subject, payload, trace_headers)"
+                " VALUES ($1, $2, $3, $4, $5)",
                 batch_id, partition, subject_of(partition), json.dumps(payload).encode(),
+                json.dumps(inject_headers()),
             )

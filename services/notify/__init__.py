@@ -1,0 +1,1 @@
+"""Notify service: emails customers their finalized invoices, exactly once per event."""

@@ -1,0 +1,1 @@
+"""Payments: money received against invoices, recorded once per idempotency key."""

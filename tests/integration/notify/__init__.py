@@ -1,0 +1,1 @@
+"""Integration tests of the notify service against real PostgreSQL, NATS and SMTP."""

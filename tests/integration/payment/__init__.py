@@ -1,0 +1,1 @@
+"""Integration tests of the payment service against real PostgreSQL and NATS."""
