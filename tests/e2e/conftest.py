@@ -15,9 +15,9 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
-from devstack.mailsink import MailSink
 
 from devstack.local import LocalNats, LocalPostgres
+from devstack.mailsink import MailSink
 from devstack.stack import RunningStack, StackConfig, start_stack
 from kernel.database import connection_parts
 
@@ -68,14 +68,16 @@ def stack(fresh_database: str) -> Iterator[Stack]:
     mail.start()
     spans = folder / "spans.jsonl"
     log = (folder / "services.log").open("w")
-    running = start_stack(StackConfig(
-        database_url=fresh_database, nats_url=nats.url, smtp_url=mail.url,
-        run_dir=folder / "run", extra_env=(("OTEL_SPANS_FILE", str(spans)),),
-    ), output=log)
     try:
-        yield Stack(running, fresh_database, mail, spans)
+        running = start_stack(StackConfig(
+            database_url=fresh_database, nats_url=nats.url, smtp_url=mail.url,
+            run_dir=folder / "run", extra_env=(("OTEL_SPANS_FILE", str(spans)),),
+        ), output=log)
+        try:
+            yield Stack(running, fresh_database, mail, spans)
+        finally:
+            running.stop()
     finally:
-        running.stop()
         mail.stop()
         nats.stop()
         log.close()
