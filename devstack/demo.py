@@ -21,7 +21,9 @@ PLANS = [
         {"service_type": "sms", "unit": "message", "unit_price": "0.10"},
         {"service_type": "data", "unit": "megabyte", "unit_price": "0.002"}]},
     {"name": "Business Voice", "currency": "EUR", "recurring_fee": "49.00", "usage_prices": [
-        {"service_type": "voice", "unit": "second", "unit_price": "0.0002"}]},
+        {"service_type": "voice", "unit": "second", "unit_price": "0.0002"},
+        {"service_type": "sms", "unit": "message", "unit_price": "0.08"},
+        {"service_type": "data", "unit": "gigabyte", "unit_price": "1.00"}]},
 ]
 SUBSCRIBERS = 50
 RECORDS_PER_SUBSCRIBER = 40
