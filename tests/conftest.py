@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -23,16 +23,21 @@ def postgres_server() -> Iterator[LocalPostgres]:
     server.stop()
 
 
-@pytest.fixture
-async def database_url(postgres_server: LocalPostgres) -> AsyncIterator[str]:
-    """A fresh database on the session's server: tests never share tables."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    parts = connection_parts(postgres_server.url)
+async def create_database(server: LocalPostgres, prefix: str) -> str:
+    """Create a randomly named database on the server and return its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    parts = connection_parts(server.url)
     admin = await asyncpg.connect(host=parts["host"], port=int(parts["port"]),
                                   user=parts["user"], database=parts["dbname"])
     await admin.execute(f"CREATE DATABASE {name}")
     await admin.close()
-    yield postgres_server.url.replace("/postgres?", f"/{name}?")
+    return server.url.replace("/postgres?", f"/{name}?")
+
+
+@pytest.fixture
+async def database_url(postgres_server: LocalPostgres) -> str:
+    """A fresh database on the session's server: tests never share tables."""
+    return await create_database(postgres_server, "t")
 
 
 @pytest.fixture

@@ -7,19 +7,17 @@ import os
 import subprocess
 import sys
 import tempfile
-import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 
 from devstack.local import LocalNats, LocalPostgres
 from devstack.mailsink import MailSink
 from devstack.stack import RunningStack, StackConfig, start_stack
-from kernel.database import connection_parts
+from tests.conftest import create_database
 
 
 @dataclass(frozen=True)
@@ -48,15 +46,9 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-async def fresh_database(postgres_server: LocalPostgres) -> AsyncIterator[str]:
+async def fresh_database(postgres_server: LocalPostgres) -> str:
     """A database of its own for the stack of one test module."""
-    name = f"e2e_{uuid.uuid4().hex[:12]}"
-    parts = connection_parts(postgres_server.url)
-    admin = await asyncpg.connect(host=parts["host"], port=int(parts["port"]),
-                                  user=parts["user"], database=parts["dbname"])
-    await admin.execute(f"CREATE DATABASE {name}")
-    await admin.close()
-    yield postgres_server.url.replace("/postgres?", f"/{name}?")
+    return await create_database(postgres_server, "e2e")
 
 
 @pytest.fixture(scope="module")
