@@ -24,6 +24,8 @@ class StackConfig:
     run_dir: Path
     fixed_ports: bool = False
     extra_env: tuple[tuple[str, str], ...] = ()
+    services: tuple[str, ...] = BACKEND_SERVICES
+    with_gateway: bool = True
 
 
 @dataclass
@@ -67,14 +69,16 @@ def start_stack(config: StackConfig, output: IO[str] | None = None) -> RunningSt
     listen = listen_addresses(config.fixed_ports)
     common.update({f"{name.upper()}_GRPC": listen[name] for name in BACKEND_SERVICES})
     try:
-        for name in BACKEND_SERVICES:
+        for name in config.services:
             supervisor.start(ServiceSpec(
                 name=name,
                 module=f"services.{name}.main",
                 env={**common, "GRPC_LISTEN": listen[name]},
                 ready_file=config.run_dir / f"{name}.ready",
             ))
-        addresses = {name: supervisor.wait_ready(name)["grpc"] for name in BACKEND_SERVICES}
+        addresses = {name: supervisor.wait_ready(name)["grpc"] for name in config.services}
+        if not config.with_gateway:
+            return RunningStack(supervisor, "", addresses)
         supervisor.start(ServiceSpec(
             name="gateway",
             module="services.gateway.main",

@@ -12,6 +12,10 @@ Decimal = Annotated[str, Field(pattern=r"^-?\d+(\.\d+)?$", examples=["12.50"],
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])]
 Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-11-01"])]
 Scalar = StrictStr | StrictInt | StrictFloat
+Identity = Annotated[StrictStr, Field(
+    min_length=1, max_length=200, examples=["+442071838750"],
+    description="E.164 number, username or circuit id; 1..64 printable characters, no whitespace",
+)]
 
 
 class Strict(BaseModel):
@@ -52,6 +56,16 @@ class AccountCreate(Strict):
     plan_id: str
     timezone: str = "UTC"
     currency: Currency | None = None
+    identities: list[Identity] = Field(
+        default_factory=list, max_length=100,
+        description="subscriber identities naming the account in usage records; saved with it",
+    )
+
+
+class IdentityAssign(Strict):
+    """A subscriber identity for an account."""
+
+    identity: Identity
 
 
 class UsageRecordBody(BaseModel):
@@ -62,17 +76,29 @@ class UsageRecordBody(BaseModel):
     record_id: Scalar = ""
     source: Scalar = ""
     account_id: Scalar = ""
+    subscriber: Scalar = Field(default="", description="E.164 number, username or circuit id")
     service_type: Scalar = ""
     quantity: Scalar = ""
     unit: Scalar = ""
     started_at: Scalar = ""
+    ended_at: Scalar = ""
+    duration: Scalar = Field(default="", description="seconds")
+    price: Scalar = Field(default="", description="price set upstream (pre-rated), decimal")
+    currency: Scalar = ""
     attributes: dict[str, Scalar] = Field(default_factory=dict)
 
 
 class UsageBatch(Strict):
-    """Up to 10,000 usage records."""
+    """Up to 10,000 usage records, optionally labelled with the file they came from."""
 
     records: list[UsageRecordBody] = Field(min_length=1, max_length=10_000)
+    file: str = Field(default="", max_length=200, description="label the batch is reconciled under")
+
+
+class Resubmission(Strict):
+    """A rejected record submitted again: corrected, or as stored when absent."""
+
+    record: UsageRecordBody | None = None
 
 
 class BillRunCreate(Strict):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import Tracking
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, Tracking
 
 from kernel.eventstore import BillingApplication, TenantAggregate
 from kernel.money import Money
@@ -22,9 +23,18 @@ from services.invoice.domain.catalog import (
 from services.invoice.domain.errors import (
     AccountNotFoundError,
     BillRunNotFoundError,
+    IdentityChangedConcurrentlyError,
+    IdentityNotAssignedError,
+    IdentityTakenError,
     InvalidAccountError,
+    InvalidIdentityError,
     InvoiceNotFoundError,
     PlanNotFoundError,
+)
+from services.invoice.domain.identities import (
+    SubscriberIdentity,
+    parse_identities,
+    parse_identity,
 )
 from services.invoice.domain.invoices import Invoice, InvoiceNumbering
 
@@ -32,7 +42,12 @@ T = TypeVar("T", bound=TenantAggregate)
 
 AGGREGATE_TYPES: dict[str, type[TenantAggregate]] = {
     "plan": Plan, "account": Account, "invoice": Invoice, "bill_run": BillRun,
+    "subscriber_identity": SubscriberIdentity,
 }
+SAVE_ATTEMPTS = 3
+"""Tries of an identity change whose save met a concurrent change of the same aggregates."""
+MAX_IDENTITIES_PER_ACCOUNT_OPENING = 100
+"""Identities given when opening an account (one atomic save); more are assigned one by one."""
 
 
 class InvoiceApplication(BillingApplication):
@@ -70,19 +85,31 @@ class InvoiceApplication(BillingApplication):
 
     def open_account(
         self, tenant_id: UUID, name: str, billing_email: str, plan_id: UUID,
-        timezone: str, currency: str,
+        timezone: str, currency: str, identities: Sequence[str] = (),
     ) -> Account:
-        """Open an account on a plan, billed in the plan's currency."""
+        """Open an account on a plan, billed in the plan's currency, with its subscriber identities.
+
+        The account and its identities are saved together: when one identity is taken, nothing is.
+        """
         zone = check_account_fields(name, billing_email, timezone)
         plan = self.load(Plan, tenant_id, plan_id)
         if plan is None:
             raise InvalidAccountError("plan_id", "no such plan")
         if currency and currency != plan.currency:
             raise InvalidAccountError("currency", f"the plan bills in {plan.currency}")
-        account = Account(tenant_id=tenant_id, name=name.strip(), billing_email=billing_email,
-                          currency=plan.currency, plan_id=plan.id, timezone=zone)
-        self.save(account)
-        return account
+        if len(identities) > MAX_IDENTITIES_PER_ACCOUNT_OPENING:
+            raise InvalidIdentityError(
+                "identities", f"at most {MAX_IDENTITIES_PER_ACCOUNT_OPENING} when opening an account"
+            )
+        parsed = parse_identities(list(identities))
+
+        def opening() -> tuple[Account, list[Aggregate]]:
+            account = Account(tenant_id=tenant_id, name=name.strip(), billing_email=billing_email,
+                              currency=plan.currency, plan_id=plan.id, timezone=zone)
+            claimed = [self._claim(account, identity) for identity in parsed]
+            return account, [account, *(record for record in claimed if record is not None)]
+
+        return self._save_identity_change(opening)
 
     def get_account(self, tenant_id: UUID, account_id: UUID) -> Account:
         """The tenant's account."""
@@ -90,6 +117,96 @@ class InvoiceApplication(BillingApplication):
         if account is None:
             raise AccountNotFoundError(account_id)
         return account
+
+    def assign_identity(self, tenant_id: UUID, account_id: UUID, identity: str) -> Account:
+        """Name the account by a subscriber identity (again: nothing changes)."""
+        identity = parse_identity(identity)
+
+        def assigning() -> tuple[Account, list[Aggregate]]:
+            account = self.get_account(tenant_id, account_id)
+            account.check_is_active()
+            record = self._claim(account, identity)
+            return account, [] if record is None else [account, record]
+
+        return self._save_identity_change(assigning)
+
+    def release_identity(self, tenant_id: UUID, account_id: UUID, identity: str) -> Account:
+        """The identity no longer names the account (e.g. the number was ported out)."""
+        identity = parse_identity(identity)
+
+        def releasing() -> tuple[Account, list[Aggregate]]:
+            account = self.get_account(tenant_id, account_id)
+            record = self.load(
+                SubscriberIdentity, tenant_id, SubscriberIdentity.create_id(tenant_id, identity)
+            )
+            if record is None or not record.is_assigned_to(account.id):
+                raise IdentityNotAssignedError(identity, account.id)
+            record.release()
+            account.remove_identity(identity)
+            return account, [account, record]
+
+        return self._save_identity_change(releasing)
+
+    def resolve_identities(self, tenant_id: UUID, identities: Sequence[str]) -> dict[str, UUID]:
+        """The account each assigned identity names, keyed by the text as given.
+
+        Unknown, released and malformed identities are left out.
+        """
+        resolved: dict[str, UUID] = {}
+        for text in dict.fromkeys(identities):
+            try:
+                identity = parse_identity(text)
+            except InvalidIdentityError:
+                continue
+            record = self.load(
+                SubscriberIdentity, tenant_id, SubscriberIdentity.create_id(tenant_id, identity)
+            )
+            if record is not None and record.assigned:
+                resolved[text] = record.account_id
+        return resolved
+
+    def _claim(self, account: Account, identity: str) -> SubscriberIdentity | None:
+        """Assign the identity to the account in memory; None when it already is.
+
+        Raises IdentityTakenError when another account of the tenant has it.
+        """
+        tenant_id = account.tenant_id
+        record = self.load(
+            SubscriberIdentity, tenant_id, SubscriberIdentity.create_id(tenant_id, identity)
+        )
+        if record is None:
+            record = SubscriberIdentity(tenant_id=tenant_id, identity=identity, account_id=account.id)
+        elif record.is_assigned_to(account.id):
+            if identity in account.identities:
+                return None
+        elif record.assigned:
+            raise IdentityTakenError(identity)
+        else:
+            record.reassign(account.id)
+        account.add_identity(identity)
+        return record
+
+    def _save_identity_change(
+        self, change: Callable[[], tuple[Account, list[Aggregate]]]
+    ) -> Account:
+        """Make the change and save what it touched in one save, from fresh state on a collision.
+
+        Identity ids are derived from the text, so a concurrent claim of the same identity (or a
+        concurrent change of the same account) makes the save fail as a whole; the change is then
+        made again, and reports the identity as taken when it now is.
+        """
+        for _ in range(SAVE_ATTEMPTS):
+            account, changed = change()
+            if not changed:
+                return account
+            try:
+                self.save(*changed)
+            except IntegrityError:
+                continue
+            return account
+        raise IdentityChangedConcurrentlyError(
+            "the account's identities changed concurrently; try again"
+        )
 
     def get_invoice(self, tenant_id: UUID, invoice_id: UUID) -> Invoice:
         """The tenant's invoice."""

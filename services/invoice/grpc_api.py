@@ -41,7 +41,7 @@ def account_to_proto(account: Account) -> invoice_pb2.Account:
     return invoice_pb2.Account(
         account_id=str(account.id), name=account.name, billing_email=account.billing_email,
         currency=account.currency, plan_id=str(account.plan_id), timezone=account.timezone,
-        status=account.status,
+        status=account.status, identities=list(account.identities),
     )
 
 
@@ -105,7 +105,7 @@ class InvoiceServicer(invoice_pb2_grpc.InvoiceServiceServicer):
         account = await asyncio.to_thread(
             self.app.open_account, id_from_wire(request.tenant_id, "tenant_id"), request.name,
             request.billing_email, id_from_wire(request.plan_id, "plan_id"), request.timezone,
-            request.currency,
+            request.currency, list(request.identities),
         )
         self.on_saved()
         return account_to_proto(account)
@@ -119,6 +119,44 @@ class InvoiceServicer(invoice_pb2_grpc.InvoiceServiceServicer):
             id_from_wire(request.account_id, "account_id"),
         )
         return account_to_proto(account)
+
+    @maps_domain_errors
+    async def AssignIdentity(
+        self, request: invoice_pb2.AssignIdentityRequest, context: Context
+    ) -> invoice_pb2.Account:
+        account = await asyncio.to_thread(
+            self.app.assign_identity, id_from_wire(request.tenant_id, "tenant_id"),
+            id_from_wire(request.account_id, "account_id"), request.identity,
+        )
+        self.on_saved()
+        return account_to_proto(account)
+
+    @maps_domain_errors
+    async def ReleaseIdentity(
+        self, request: invoice_pb2.ReleaseIdentityRequest, context: Context
+    ) -> invoice_pb2.Account:
+        account = await asyncio.to_thread(
+            self.app.release_identity, id_from_wire(request.tenant_id, "tenant_id"),
+            id_from_wire(request.account_id, "account_id"), request.identity,
+        )
+        self.on_saved()
+        return account_to_proto(account)
+
+    @maps_domain_errors
+    async def ResolveIdentities(
+        self, request: invoice_pb2.ResolveIdentitiesRequest, context: Context
+    ) -> invoice_pb2.ResolveIdentitiesResponse:
+        identities = list(dict.fromkeys(request.identities))
+        resolved = await asyncio.to_thread(
+            self.app.resolve_identities, id_from_wire(request.tenant_id, "tenant_id"), identities
+        )
+        return invoice_pb2.ResolveIdentitiesResponse(
+            resolved=[
+                invoice_pb2.ResolvedIdentity(identity=text, account_id=str(resolved[text]))
+                for text in identities if text in resolved
+            ],
+            unknown=[text for text in identities if text not in resolved],
+        )
 
     @maps_domain_errors
     async def GetRatingContext(

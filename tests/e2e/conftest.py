@@ -26,6 +26,7 @@ class Stack:
 
     running: RunningStack
     database_url: str
+    nats_url: str
     mail: MailSink
     spans_file: Path
 
@@ -66,7 +67,7 @@ def stack(fresh_database: str) -> Iterator[Stack]:
             run_dir=folder / "run", extra_env=(("OTEL_SPANS_FILE", str(spans)),),
         ), output=log)
         try:
-            yield Stack(running, fresh_database, mail, spans)
+            yield Stack(running, fresh_database, nats.url, mail, spans)
         finally:
             running.stop()
     finally:

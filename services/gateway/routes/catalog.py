@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 
 from services.gateway.deps import STAFF, WRITERS, Clients, allow, check_own_account, clients
 from services.gateway.keys import Principal, Role
-from services.gateway.models import AccountCreate, PlanCreate, jsonable
+from services.gateway.models import AccountCreate, IdentityAssign, PlanCreate, jsonable
 
 router = APIRouter(prefix="/v1", tags=["plans and accounts"])
 
@@ -46,6 +46,7 @@ async def open_account(
     account = await c.invoice.OpenAccount(invoice_pb2.OpenAccountRequest(
         tenant_id=str(caller.tenant_id), name=body.name, billing_email=body.billing_email,
         plan_id=body.plan_id, timezone=body.timezone, currency=body.currency or "",
+        identities=body.identities,
     ), timeout=c.timeout)
     return jsonable(account)
 
@@ -59,4 +60,28 @@ async def get_account(
     check_own_account(caller, account_id)
     account = await c.invoice.GetAccount(invoice_pb2.GetAccountRequest(
         tenant_id=str(caller.tenant_id), account_id=account_id), timeout=c.timeout)
+    return jsonable(account)
+
+
+@router.post("/accounts/{account_id}/identities", status_code=201)
+async def assign_identity(
+    account_id: str, body: IdentityAssign, caller: Principal = Depends(allow(*WRITERS)),
+    c: Clients = Depends(clients),
+) -> dict[str, Any]:
+    """Name the account by a subscriber identity in usage records (repeating it changes nothing)."""
+    account = await c.invoice.AssignIdentity(invoice_pb2.AssignIdentityRequest(
+        tenant_id=str(caller.tenant_id), account_id=account_id, identity=body.identity,
+    ), timeout=c.timeout)
+    return jsonable(account)
+
+
+@router.delete("/accounts/{account_id}/identities/{identity:path}")
+async def release_identity(
+    account_id: str, identity: str, caller: Principal = Depends(allow(*WRITERS)),
+    c: Clients = Depends(clients),
+) -> dict[str, Any]:
+    """Release a subscriber identity from the account (e.g. a number ported out)."""
+    account = await c.invoice.ReleaseIdentity(invoice_pb2.ReleaseIdentityRequest(
+        tenant_id=str(caller.tenant_id), account_id=account_id, identity=identity,
+    ), timeout=c.timeout)
     return jsonable(account)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from collections.abc import AsyncIterator
+from datetime import date, datetime
 from typing import Any
 
 from billing.invoice.v1 import invoice_pb2
 from billing.rating.v1 import rating_pb2
 from billing.usage.v1 import usage_pb2
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from services.gateway.deps import STAFF, WRITERS, Clients, allow, check_own_account, clients
 from services.gateway.keys import Principal, Role
-from services.gateway.models import UsageBatch, UsageRecordBody, jsonable
+from services.gateway.models import Resubmission, UsageBatch, UsageRecordBody, jsonable
 
 router = APIRouter(prefix="/v1", tags=["usage"])
 
@@ -22,8 +24,9 @@ OUTCOME_NAMES = {
     usage_pb2.OUTCOME_DUPLICATE: "duplicate",
     usage_pb2.OUTCOME_REJECTED: "rejected",
 }
-RECORD_FIELDS = ("record_id", "source", "account_id", "service_type", "quantity", "unit",
-                 "started_at")
+RECORD_FIELDS = ("record_id", "source", "account_id", "subscriber", "service_type", "quantity",
+                 "unit", "started_at", "ended_at", "duration", "price", "currency")
+UPLOAD_CHUNK = 1 << 20
 
 
 def record_to_proto(record: UsageRecordBody) -> usage_pb2.UsageRecord:
@@ -47,18 +50,134 @@ async def record_usage(
     """
     response = await c.usage.RecordUsage(usage_pb2.RecordUsageRequest(
         tenant_id=str(caller.tenant_id), records=[record_to_proto(r) for r in body.records],
+        file=body.file,
     ), timeout=c.timeout)
     return {
         "batch_id": response.batch_id,
         "accepted": response.accepted,
         "duplicate": response.duplicate,
         "rejected": response.rejected,
-        "outcomes": [
-            {"index": o.index, "record_id": o.record_id, "outcome": OUTCOME_NAMES[o.outcome],
-             **({"field": o.field, "reason": o.reason} if o.field else {})}
-            for o in response.outcomes
-        ],
+        "outcomes": [outcome_json(o) for o in response.outcomes],
     }
+
+
+def outcome_json(outcome: usage_pb2.RecordOutcome) -> dict[str, Any]:
+    """One record's outcome as JSON."""
+    return {
+        "index": outcome.index, "record_id": outcome.record_id,
+        "outcome": OUTCOME_NAMES[outcome.outcome],
+        **({"field": outcome.field, "reason": outcome.reason} if outcome.field else {}),
+    }
+
+
+async def upload_chunks(
+    request: Request, header: usage_pb2.ImportHeader
+) -> AsyncIterator[usage_pb2.ImportFileChunk]:
+    """The import stream: the header, then the request body in chunks as it arrives."""
+    yield usage_pb2.ImportFileChunk(header=header)
+    pending = bytearray()
+    async for piece in request.stream():
+        pending += piece
+        if len(pending) >= UPLOAD_CHUNK:
+            yield usage_pb2.ImportFileChunk(data=bytes(pending))
+            pending.clear()
+    if pending:
+        yield usage_pb2.ImportFileChunk(data=bytes(pending))
+
+
+@router.post("/usage/imports", status_code=201)
+async def import_file(
+    request: Request,
+    format: str = Query(description="asterisk, generic or radius (docs/usage-formats.md)"),
+    source: str = Query(min_length=1, max_length=200, description="the system that produced the file"),
+    file_name: str = Query(min_length=1, max_length=200, description="reconciled under this name"),
+    timezone: str = Query(default="", description="IANA timezone of timestamps without offset"),
+    caller: Principal = Depends(allow(*WRITERS)),
+    c: Clients = Depends(clients),
+) -> dict[str, Any]:
+    """Import a usage file sent as the raw request body (streamed, any size).
+
+    Every row ends accepted, duplicate or rejected; the import reports the counts. A file
+    interrupted midway is reported failed; importing it again dedups what was stored.
+    """
+    header = usage_pb2.ImportHeader(
+        tenant_id=str(caller.tenant_id), format=format, source=source, file_name=file_name,
+        timezone=timezone,
+    )
+    response = await c.usage.ImportFile(upload_chunks(request, header), timeout=c.bill_run_timeout)
+    return with_counts(response)
+
+
+COUNTS = ("bytes", "received", "accepted", "duplicate", "rejected", "resubmitted")
+
+
+def with_counts(message: Any) -> dict[str, Any]:
+    """A message as JSON with its 64-bit counters as numbers (protobuf JSON makes them text)."""
+    body = jsonable(message)
+    return {name: int(value) if name in COUNTS else value for name, value in body.items()}
+
+
+@router.get("/usage/imports/{import_id}")
+async def get_import(
+    import_id: str, caller: Principal = Depends(allow(*STAFF)), c: Clients = Depends(clients)
+) -> dict[str, Any]:
+    """An import's status and counts."""
+    return with_counts(await c.usage.GetImport(usage_pb2.GetImportRequest(
+        tenant_id=str(caller.tenant_id), import_id=import_id), timeout=c.timeout))
+
+
+@router.get("/usage/rejections")
+async def list_rejections(
+    status: str = Query(default="open", description="open, resolved, superseded or all"),
+    source: str = "", file: str = "", reason: str = "",
+    page_size: int = Query(default=100, ge=1, le=1000), page_token: str = "",
+    caller: Principal = Depends(allow(*STAFF)), c: Clients = Depends(clients),
+) -> dict[str, Any]:
+    """Rejected records, newest first, with the field and reason of each."""
+    response = await c.usage.ListRejections(usage_pb2.ListRejectionsRequest(
+        tenant_id=str(caller.tenant_id), status=status, source=source, file=file, reason=reason,
+        page_size=page_size, page_token=page_token,
+    ), timeout=c.timeout)
+    return {
+        "rejections": [rejection_json(r) for r in response.rejections],
+        "next_page_token": response.next_page_token or None,
+    }
+
+
+def rejection_json(rejected: usage_pb2.Rejected) -> dict[str, Any]:
+    """A rejection as JSON, its record as an object."""
+    body = jsonable(rejected)
+    body["record"] = json.loads(body.pop("record_json")) if rejected.record_json else None
+    return body
+
+
+@router.post("/usage/rejections/{rejection_id}/resubmit")
+async def resubmit_rejection(
+    rejection_id: str, body: Resubmission, caller: Principal = Depends(allow(*WRITERS)),
+    c: Clients = Depends(clients),
+) -> dict[str, Any]:
+    """Submit a rejected record again, corrected or (without a body record) as stored."""
+    request = usage_pb2.ResubmitRejectionRequest(
+        tenant_id=str(caller.tenant_id), rejection_id=rejection_id)
+    if body.record is not None:
+        request.record.CopyFrom(record_to_proto(body.record))
+    response = await c.usage.ResubmitRejection(request, timeout=c.timeout)
+    return {"batch_id": response.batch_id, **outcome_json(response.outcome)}
+
+
+@router.get("/usage/reconciliation")
+async def reconciliation(
+    from_day: date = Query(alias="from", description="first day of receipt (UTC), inclusive"),
+    to_day: date = Query(alias="to", description="last day of receipt (UTC), inclusive"),
+    source: str = "", file: str = "",
+    caller: Principal = Depends(allow(*STAFF)), c: Clients = Depends(clients),
+) -> dict[str, Any]:
+    """Per source, file and day: received = accepted + duplicate + rejected, and totals."""
+    response = await c.usage.GetReconciliation(usage_pb2.GetReconciliationRequest(
+        tenant_id=str(caller.tenant_id), from_day=from_day.isoformat(), to_day=to_day.isoformat(),
+        source=source, file=file,
+    ), timeout=c.timeout)
+    return {"rows": [with_counts(row) for row in response.rows]}
 
 
 def timestamp(instant: datetime, name: str) -> Timestamp:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from eventsourcing.domain import event
 
 from kernel.eventstore import TenantAggregate
-from services.invoice.domain.errors import InvalidAccountError
+from services.invoice.domain.errors import AccountNotActiveError, InvalidAccountError
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -48,3 +48,27 @@ class Account(TenantAggregate):
         self.plan_id = plan_id
         self.timezone = timezone
         self.status = "active"
+        self.identities: list[str] = []
+
+    def check_is_active(self) -> None:
+        """Only an active account takes new subscriber identities."""
+        if self.status != "active":
+            raise AccountNotActiveError(f"account {self.id} is {self.status}")
+
+    def add_identity(self, identity: str) -> None:
+        """The account is now named by this subscriber identity too."""
+        if identity not in self.identities:
+            self._identity_added(identity=identity)
+
+    @event("IdentityAdded")
+    def _identity_added(self, identity: str) -> None:
+        self.identities.append(identity)
+
+    def remove_identity(self, identity: str) -> None:
+        """The subscriber identity no longer names the account."""
+        if identity in self.identities:
+            self._identity_removed(identity=identity)
+
+    @event("IdentityRemoved")
+    def _identity_removed(self, identity: str) -> None:
+        self.identities.remove(identity)

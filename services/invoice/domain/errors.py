@@ -55,3 +55,35 @@ class InvoiceAlreadyFinalizedError(PreconditionError):
 
 class PaymentCurrencyError(ConflictError):
     """A payment in another currency than the invoice's."""
+
+
+class InvalidIdentityError(InvalidInputError):
+    """A subscriber identity is not acceptable."""
+
+
+class AccountNotActiveError(PreconditionError):
+    """Only an active account takes new subscriber identities."""
+
+
+class IdentityTakenError(ConflictError):
+    """The subscriber identity belongs to another account of the tenant."""
+
+    def __init__(self, identity: str) -> None:
+        super().__init__(f"identity {identity!r} is assigned to another account")
+        self.identity = identity
+
+
+class IdentityChangedConcurrentlyError(ConflictError):
+    """The identities or the account changed while this change was being saved."""
+
+
+class IdentityNotAssignedError(NotFoundError):
+    """The subscriber identity is not (or no longer) assigned to this account."""
+
+    def __init__(self, identity: str, account_id: object) -> None:
+        super().__init__(f"identity {identity!r} is not assigned to account {account_id}")
+        self.identity = identity
+
+
+class IdentityStillAssignedError(PreconditionError):
+    """A subscriber identity moves to another account only after it was released."""

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from billing.common.v1 import common_pb2 as billing_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n billing/invoice/v1/invoice.proto\x12\x12\x62illing.invoice.v1\x1a\x1e\x62illing/common/v1/common.proto\"D\n\nUsagePrice\x12\x14\n\x0cservice_type\x18\x01 \x01(\t\x12\x0c\n\x04unit\x18\x02 \x01(\t\x12\x12\n\nunit_price\x18\x03 \x01(\t\"\x93\x01\n\x11\x43reatePlanRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12\x15\n\rrecurring_fee\x18\x04 \x01(\t\x12\x34\n\x0cusage_prices\x18\x05 \x03(\x0b\x32\x1e.billing.invoice.v1.UsagePrice\"4\n\x0eGetPlanRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0f\n\x07plan_id\x18\x02 \x01(\t\"\x9e\x01\n\x04Plan\x12\x0f\n\x07plan_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12/\n\rrecurring_fee\x18\x04 \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x34\n\x0cusage_prices\x18\x05 \x03(\x0b\x32\x1e.billing.invoice.v1.UsagePrice\"\x81\x01\n\x12OpenAccountRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x15\n\rbilling_email\x18\x03 \x01(\t\x12\x0f\n\x07plan_id\x18\x04 \x01(\t\x12\x10\n\x08timezone\x18\x05 \x01(\t\x12\x10\n\x08\x63urrency\x18\x06 \x01(\t\":\n\x11GetAccountRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\"\x87\x01\n\x07\x41\x63\x63ount\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x15\n\rbilling_email\x18\x03 \x01(\t\x12\x10\n\x08\x63urrency\x18\x04 \x01(\t\x12\x0f\n\x07plan_id\x18\x05 \x01(\t\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\"A\n\x17GetRatingContextRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63\x63ount_ids\x18\x02 \x03(\t\"|\n\rRatingContext\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x0f\n\x07plan_id\x18\x02 \x01(\t\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12\x34\n\x0cusage_prices\x18\x04 \x03(\x0b\x32\x1e.billing.invoice.v1.UsagePrice\"l\n\x18GetRatingContextResponse\x12\x33\n\x08\x63ontexts\x18\x01 \x03(\x0b\x32!.billing.invoice.v1.RatingContext\x12\x1b\n\x13unknown_account_ids\x18\x02 \x03(\t\"P\n\x11RunBillingRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x14\n\x0cperiod_start\x18\x02 \x01(\t\x12\x12\n\nperiod_end\x18\x03 \x01(\t\"\xa9\x01\n\x07\x42illRun\x12\x13\n\x0b\x62ill_run_id\x18\x01 \x01(\t\x12\x14\n\x0cperiod_start\x18\x02 \x01(\t\x12\x12\n\nperiod_end\x18\x03 \x01(\t\x12\x0e\n\x06status\x18\x04 \x01(\t\x12\x18\n\x10invoices_created\x18\x05 \x01(\x05\x12 \n\x18invoices_already_present\x18\x06 \x01(\x05\x12\x13\n\x0binvoice_ids\x18\x07 \x03(\t\"\xb6\x01\n\x0bInvoiceLine\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x14\n\x0cservice_type\x18\x03 \x01(\t\x12\x10\n\x08quantity\x18\x04 \x01(\t\x12\x0c\n\x04unit\x18\x05 \x01(\t\x12(\n\x06\x61mount\x18\x06 \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x14\n\x0crecord_count\x18\x07 \x01(\x03\x12\x0e\n\x06\x64igest\x18\x08 \x01(\t\"\xf4\x02\n\x07Invoice\x12\x12\n\ninvoice_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06number\x18\x03 \x01(\t\x12\x0e\n\x06status\x18\x04 \x01(\t\x12\x14\n\x0cperiod_start\x18\x05 \x01(\t\x12\x12\n\nperiod_end\x18\x06 \x01(\t\x12.\n\x05lines\x18\x07 \x03(\x0b\x32\x1f.billing.invoice.v1.InvoiceLine\x12\'\n\x05total\x18\x08 \x01(\x0b\x32\x18.billing.common.v1.Money\x12-\n\x0b\x61mount_paid\x18\t \x01(\x0b\x32\x18.billing.common.v1.Money\x12,\n\namount_due\x18\n \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x15\n\rbilling_email\x18\x0b \x01(\t\x12\x14\n\x0c\x61\x63\x63ount_name\x18\x0c \x01(\t\x12\x14\n\x0c\x66inalized_at\x18\r \x01(\t\":\n\x11GetInvoiceRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\ninvoice_id\x18\x02 \x01(\t\"<\n\x13ListInvoicesRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\"E\n\x14ListInvoicesResponse\x12-\n\x08invoices\x18\x01 \x03(\x0b\x32\x1b.billing.invoice.v1.Invoice2\x94\x06\n\x0eInvoiceService\x12M\n\nCreatePlan\x12%.billing.invoice.v1.CreatePlanRequest\x1a\x18.billing.invoice.v1.Plan\x12G\n\x07GetPlan\x12\".billing.invoice.v1.GetPlanRequest\x1a\x18.billing.invoice.v1.Plan\x12R\n\x0bOpenAccount\x12&.billing.invoice.v1.OpenAccountRequest\x1a\x1b.billing.invoice.v1.Account\x12P\n\nGetAccount\x12%.billing.invoice.v1.GetAccountRequest\x1a\x1b.billing.invoice.v1.Account\x12m\n\x10GetRatingContext\x12+.billing.invoice.v1.GetRatingContextRequest\x1a,.billing.invoice.v1.GetRatingContextResponse\x12P\n\nRunBilling\x12%.billing.invoice.v1.RunBillingRequest\x1a\x1b.billing.invoice.v1.BillRun\x12P\n\nGetInvoice\x12%.billing.invoice.v1.GetInvoiceRequest\x1a\x1b.billing.invoice.v1.Invoice\x12\x61\n\x0cListInvoices\x12\'.billing.invoice.v1.ListInvoicesRequest\x1a(.billing.invoice.v1.ListInvoicesResponse\x12N\n\nGetHistory\x12$.billing.common.v1.GetHistoryRequest\x1a\x1a.billing.common.v1.Historyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n billing/invoice/v1/invoice.proto\x12\x12\x62illing.invoice.v1\x1a\x1e\x62illing/common/v1/common.proto\"D\n\nUsagePrice\x12\x14\n\x0cservice_type\x18\x01 \x01(\t\x12\x0c\n\x04unit\x18\x02 \x01(\t\x12\x12\n\nunit_price\x18\x03 \x01(\t\"\x93\x01\n\x11\x43reatePlanRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12\x15\n\rrecurring_fee\x18\x04 \x01(\t\x12\x34\n\x0cusage_prices\x18\x05 \x03(\x0b\x32\x1e.billing.invoice.v1.UsagePrice\"4\n\x0eGetPlanRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0f\n\x07plan_id\x18\x02 \x01(\t\"\x9e\x01\n\x04Plan\x12\x0f\n\x07plan_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12/\n\rrecurring_fee\x18\x04 \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x34\n\x0cusage_prices\x18\x05 \x03(\x0b\x32\x1e.billing.invoice.v1.UsagePrice\"\x95\x01\n\x12OpenAccountRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x15\n\rbilling_email\x18\x03 \x01(\t\x12\x0f\n\x07plan_id\x18\x04 \x01(\t\x12\x10\n\x08timezone\x18\x05 \x01(\t\x12\x10\n\x08\x63urrency\x18\x06 \x01(\t\x12\x12\n\nidentities\x18\x07 \x03(\t\":\n\x11GetAccountRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\"\x9b\x01\n\x07\x41\x63\x63ount\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x15\n\rbilling_email\x18\x03 \x01(\t\x12\x10\n\x08\x63urrency\x18\x04 \x01(\t\x12\x0f\n\x07plan_id\x18\x05 \x01(\t\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\x12\x12\n\nidentities\x18\x08 \x03(\t\"P\n\x15\x41ssignIdentityRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x10\n\x08identity\x18\x03 \x01(\t\"Q\n\x16ReleaseIdentityRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x10\n\x08identity\x18\x03 \x01(\t\"A\n\x18ResolveIdentitiesRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\nidentities\x18\x02 \x03(\t\"8\n\x10ResolvedIdentity\x12\x10\n\x08identity\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\"d\n\x19ResolveIdentitiesResponse\x12\x36\n\x08resolved\x18\x01 \x03(\x0b\x32$.billing.invoice.v1.ResolvedIdentity\x12\x0f\n\x07unknown\x18\x02 \x03(\t\"A\n\x17GetRatingContextRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63\x63ount_ids\x18\x02 \x03(\t\"|\n\rRatingContext\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x0f\n\x07plan_id\x18\x02 \x01(\t\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12\x34\n\x0cusage_prices\x18\x04 \x03(\x0b\x32\x1e.billing.invoice.v1.UsagePrice\"l\n\x18GetRatingContextResponse\x12\x33\n\x08\x63ontexts\x18\x01 \x03(\x0b\x32!.billing.invoice.v1.RatingContext\x12\x1b\n\x13unknown_account_ids\x18\x02 \x03(\t\"P\n\x11RunBillingRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x14\n\x0cperiod_start\x18\x02 \x01(\t\x12\x12\n\nperiod_end\x18\x03 \x01(\t\"\xa9\x01\n\x07\x42illRun\x12\x13\n\x0b\x62ill_run_id\x18\x01 \x01(\t\x12\x14\n\x0cperiod_start\x18\x02 \x01(\t\x12\x12\n\nperiod_end\x18\x03 \x01(\t\x12\x0e\n\x06status\x18\x04 \x01(\t\x12\x18\n\x10invoices_created\x18\x05 \x01(\x05\x12 \n\x18invoices_already_present\x18\x06 \x01(\x05\x12\x13\n\x0binvoice_ids\x18\x07 \x03(\t\"\xb6\x01\n\x0bInvoiceLine\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12\x14\n\x0cservice_type\x18\x03 \x01(\t\x12\x10\n\x08quantity\x18\x04 \x01(\t\x12\x0c\n\x04unit\x18\x05 \x01(\t\x12(\n\x06\x61mount\x18\x06 \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x14\n\x0crecord_count\x18\x07 \x01(\x03\x12\x0e\n\x06\x64igest\x18\x08 \x01(\t\"\xf4\x02\n\x07Invoice\x12\x12\n\ninvoice_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06number\x18\x03 \x01(\t\x12\x0e\n\x06status\x18\x04 \x01(\t\x12\x14\n\x0cperiod_start\x18\x05 \x01(\t\x12\x12\n\nperiod_end\x18\x06 \x01(\t\x12.\n\x05lines\x18\x07 \x03(\x0b\x32\x1f.billing.invoice.v1.InvoiceLine\x12\'\n\x05total\x18\x08 \x01(\x0b\x32\x18.billing.common.v1.Money\x12-\n\x0b\x61mount_paid\x18\t \x01(\x0b\x32\x18.billing.common.v1.Money\x12,\n\namount_due\x18\n \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x15\n\rbilling_email\x18\x0b \x01(\t\x12\x14\n\x0c\x61\x63\x63ount_name\x18\x0c \x01(\t\x12\x14\n\x0c\x66inalized_at\x18\r \x01(\t\":\n\x11GetInvoiceRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\ninvoice_id\x18\x02 \x01(\t\"<\n\x13ListInvoicesRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\"E\n\x14ListInvoicesResponse\x12-\n\x08invoices\x18\x01 \x03(\x0b\x32\x1b.billing.invoice.v1.Invoice2\xbc\x08\n\x0eInvoiceService\x12M\n\nCreatePlan\x12%.billing.invoice.v1.CreatePlanRequest\x1a\x18.billing.invoice.v1.Plan\x12G\n\x07GetPlan\x12\".billing.invoice.v1.GetPlanRequest\x1a\x18.billing.invoice.v1.Plan\x12R\n\x0bOpenAccount\x12&.billing.invoice.v1.OpenAccountRequest\x1a\x1b.billing.invoice.v1.Account\x12P\n\nGetAccount\x12%.billing.invoice.v1.GetAccountRequest\x1a\x1b.billing.invoice.v1.Account\x12X\n\x0e\x41ssignIdentity\x12).billing.invoice.v1.AssignIdentityRequest\x1a\x1b.billing.invoice.v1.Account\x12Z\n\x0fReleaseIdentity\x12*.billing.invoice.v1.ReleaseIdentityRequest\x1a\x1b.billing.invoice.v1.Account\x12p\n\x11ResolveIdentities\x12,.billing.invoice.v1.ResolveIdentitiesRequest\x1a-.billing.invoice.v1.ResolveIdentitiesResponse\x12m\n\x10GetRatingContext\x12+.billing.invoice.v1.GetRatingContextRequest\x1a,.billing.invoice.v1.GetRatingContextResponse\x12P\n\nRunBilling\x12%.billing.invoice.v1.RunBillingRequest\x1a\x1b.billing.invoice.v1.BillRun\x12P\n\nGetInvoice\x12%.billing.invoice.v1.GetInvoiceRequest\x1a\x1b.billing.invoice.v1.Invoice\x12\x61\n\x0cListInvoices\x12\'.billing.invoice.v1.ListInvoicesRequest\x1a(.billing.invoice.v1.ListInvoicesResponse\x12N\n\nGetHistory\x12$.billing.common.v1.GetHistoryRequest\x1a\x1a.billing.common.v1.Historyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,31 +41,41 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PLAN']._serialized_start=363
   _globals['_PLAN']._serialized_end=521
   _globals['_OPENACCOUNTREQUEST']._serialized_start=524
-  _globals['_OPENACCOUNTREQUEST']._serialized_end=653
-  _globals['_GETACCOUNTREQUEST']._serialized_start=655
-  _globals['_GETACCOUNTREQUEST']._serialized_end=713
-  _globals['_ACCOUNT']._serialized_start=716
-  _globals['_ACCOUNT']._serialized_end=851
-  _globals['_GETRATINGCONTEXTREQUEST']._serialized_start=853
-  _globals['_GETRATINGCONTEXTREQUEST']._serialized_end=918
-  _globals['_RATINGCONTEXT']._serialized_start=920
-  _globals['_RATINGCONTEXT']._serialized_end=1044
-  _globals['_GETRATINGCONTEXTRESPONSE']._serialized_start=1046
-  _globals['_GETRATINGCONTEXTRESPONSE']._serialized_end=1154
-  _globals['_RUNBILLINGREQUEST']._serialized_start=1156
-  _globals['_RUNBILLINGREQUEST']._serialized_end=1236
-  _globals['_BILLRUN']._serialized_start=1239
-  _globals['_BILLRUN']._serialized_end=1408
-  _globals['_INVOICELINE']._serialized_start=1411
-  _globals['_INVOICELINE']._serialized_end=1593
-  _globals['_INVOICE']._serialized_start=1596
-  _globals['_INVOICE']._serialized_end=1968
-  _globals['_GETINVOICEREQUEST']._serialized_start=1970
-  _globals['_GETINVOICEREQUEST']._serialized_end=2028
-  _globals['_LISTINVOICESREQUEST']._serialized_start=2030
-  _globals['_LISTINVOICESREQUEST']._serialized_end=2090
-  _globals['_LISTINVOICESRESPONSE']._serialized_start=2092
-  _globals['_LISTINVOICESRESPONSE']._serialized_end=2161
-  _globals['_INVOICESERVICE']._serialized_start=2164
-  _globals['_INVOICESERVICE']._serialized_end=2952
+  _globals['_OPENACCOUNTREQUEST']._serialized_end=673
+  _globals['_GETACCOUNTREQUEST']._serialized_start=675
+  _globals['_GETACCOUNTREQUEST']._serialized_end=733
+  _globals['_ACCOUNT']._serialized_start=736
+  _globals['_ACCOUNT']._serialized_end=891
+  _globals['_ASSIGNIDENTITYREQUEST']._serialized_start=893
+  _globals['_ASSIGNIDENTITYREQUEST']._serialized_end=973
+  _globals['_RELEASEIDENTITYREQUEST']._serialized_start=975
+  _globals['_RELEASEIDENTITYREQUEST']._serialized_end=1056
+  _globals['_RESOLVEIDENTITIESREQUEST']._serialized_start=1058
+  _globals['_RESOLVEIDENTITIESREQUEST']._serialized_end=1123
+  _globals['_RESOLVEDIDENTITY']._serialized_start=1125
+  _globals['_RESOLVEDIDENTITY']._serialized_end=1181
+  _globals['_RESOLVEIDENTITIESRESPONSE']._serialized_start=1183
+  _globals['_RESOLVEIDENTITIESRESPONSE']._serialized_end=1283
+  _globals['_GETRATINGCONTEXTREQUEST']._serialized_start=1285
+  _globals['_GETRATINGCONTEXTREQUEST']._serialized_end=1350
+  _globals['_RATINGCONTEXT']._serialized_start=1352
+  _globals['_RATINGCONTEXT']._serialized_end=1476
+  _globals['_GETRATINGCONTEXTRESPONSE']._serialized_start=1478
+  _globals['_GETRATINGCONTEXTRESPONSE']._serialized_end=1586
+  _globals['_RUNBILLINGREQUEST']._serialized_start=1588
+  _globals['_RUNBILLINGREQUEST']._serialized_end=1668
+  _globals['_BILLRUN']._serialized_start=1671
+  _globals['_BILLRUN']._serialized_end=1840
+  _globals['_INVOICELINE']._serialized_start=1843
+  _globals['_INVOICELINE']._serialized_end=2025
+  _globals['_INVOICE']._serialized_start=2028
+  _globals['_INVOICE']._serialized_end=2400
+  _globals['_GETINVOICEREQUEST']._serialized_start=2402
+  _globals['_GETINVOICEREQUEST']._serialized_end=2460
+  _globals['_LISTINVOICESREQUEST']._serialized_start=2462
+  _globals['_LISTINVOICESREQUEST']._serialized_end=2522
+  _globals['_LISTINVOICESRESPONSE']._serialized_start=2524
+  _globals['_LISTINVOICESRESPONSE']._serialized_end=2593
+  _globals['_INVOICESERVICE']._serialized_start=2596
+  _globals['_INVOICESERVICE']._serialized_end=3680
 # @@protoc_insertion_point(module_scope)

@@ -54,20 +54,22 @@ class Plan(_message.Message):
     def __init__(self, plan_id: _Optional[str] = ..., name: _Optional[str] = ..., currency: _Optional[str] = ..., recurring_fee: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., usage_prices: _Optional[_Iterable[_Union[UsagePrice, _Mapping]]] = ...) -> None: ...
 
 class OpenAccountRequest(_message.Message):
-    __slots__ = ("tenant_id", "name", "billing_email", "plan_id", "timezone", "currency")
+    __slots__ = ("tenant_id", "name", "billing_email", "plan_id", "timezone", "currency", "identities")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     BILLING_EMAIL_FIELD_NUMBER: _ClassVar[int]
     PLAN_ID_FIELD_NUMBER: _ClassVar[int]
     TIMEZONE_FIELD_NUMBER: _ClassVar[int]
     CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    IDENTITIES_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     name: str
     billing_email: str
     plan_id: str
     timezone: str
     currency: str
-    def __init__(self, tenant_id: _Optional[str] = ..., name: _Optional[str] = ..., billing_email: _Optional[str] = ..., plan_id: _Optional[str] = ..., timezone: _Optional[str] = ..., currency: _Optional[str] = ...) -> None: ...
+    identities: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, tenant_id: _Optional[str] = ..., name: _Optional[str] = ..., billing_email: _Optional[str] = ..., plan_id: _Optional[str] = ..., timezone: _Optional[str] = ..., currency: _Optional[str] = ..., identities: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GetAccountRequest(_message.Message):
     __slots__ = ("tenant_id", "account_id")
@@ -78,7 +80,7 @@ class GetAccountRequest(_message.Message):
     def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ...) -> None: ...
 
 class Account(_message.Message):
-    __slots__ = ("account_id", "name", "billing_email", "currency", "plan_id", "timezone", "status")
+    __slots__ = ("account_id", "name", "billing_email", "currency", "plan_id", "timezone", "status", "identities")
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     BILLING_EMAIL_FIELD_NUMBER: _ClassVar[int]
@@ -86,6 +88,7 @@ class Account(_message.Message):
     PLAN_ID_FIELD_NUMBER: _ClassVar[int]
     TIMEZONE_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
+    IDENTITIES_FIELD_NUMBER: _ClassVar[int]
     account_id: str
     name: str
     billing_email: str
@@ -93,7 +96,52 @@ class Account(_message.Message):
     plan_id: str
     timezone: str
     status: str
-    def __init__(self, account_id: _Optional[str] = ..., name: _Optional[str] = ..., billing_email: _Optional[str] = ..., currency: _Optional[str] = ..., plan_id: _Optional[str] = ..., timezone: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
+    identities: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, account_id: _Optional[str] = ..., name: _Optional[str] = ..., billing_email: _Optional[str] = ..., currency: _Optional[str] = ..., plan_id: _Optional[str] = ..., timezone: _Optional[str] = ..., status: _Optional[str] = ..., identities: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AssignIdentityRequest(_message.Message):
+    __slots__ = ("tenant_id", "account_id", "identity")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    account_id: str
+    identity: str
+    def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ..., identity: _Optional[str] = ...) -> None: ...
+
+class ReleaseIdentityRequest(_message.Message):
+    __slots__ = ("tenant_id", "account_id", "identity")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    IDENTITY_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    account_id: str
+    identity: str
+    def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ..., identity: _Optional[str] = ...) -> None: ...
+
+class ResolveIdentitiesRequest(_message.Message):
+    __slots__ = ("tenant_id", "identities")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    IDENTITIES_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    identities: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, tenant_id: _Optional[str] = ..., identities: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ResolvedIdentity(_message.Message):
+    __slots__ = ("identity", "account_id")
+    IDENTITY_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    identity: str
+    account_id: str
+    def __init__(self, identity: _Optional[str] = ..., account_id: _Optional[str] = ...) -> None: ...
+
+class ResolveIdentitiesResponse(_message.Message):
+    __slots__ = ("resolved", "unknown")
+    RESOLVED_FIELD_NUMBER: _ClassVar[int]
+    UNKNOWN_FIELD_NUMBER: _ClassVar[int]
+    resolved: _containers.RepeatedCompositeFieldContainer[ResolvedIdentity]
+    unknown: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, resolved: _Optional[_Iterable[_Union[ResolvedIdentity, _Mapping]]] = ..., unknown: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GetRatingContextRequest(_message.Message):
     __slots__ = ("tenant_id", "account_ids")

@@ -56,6 +56,21 @@ class InvoiceServiceStub:
                 request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.GetAccountRequest.SerializeToString,
                 response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.FromString,
                 _registered_method=True)
+        self.AssignIdentity = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/AssignIdentity',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.AssignIdentityRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.FromString,
+                _registered_method=True)
+        self.ReleaseIdentity = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/ReleaseIdentity',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ReleaseIdentityRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.FromString,
+                _registered_method=True)
+        self.ResolveIdentities = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/ResolveIdentities',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ResolveIdentitiesRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ResolveIdentitiesResponse.FromString,
+                _registered_method=True)
         self.GetRatingContext = channel.unary_unary(
                 '/billing.invoice.v1.InvoiceService/GetRatingContext',
                 request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.GetRatingContextRequest.SerializeToString,
@@ -107,6 +122,29 @@ class InvoiceServiceServicer:
 
     def GetAccount(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AssignIdentity(self, request, context):
+        """Name the account by a subscriber identity (E.164 number, username, circuit id); idempotent.
+        ALREADY_EXISTS when another account of the tenant has the identity.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReleaseIdentity(self, request, context):
+        """The identity no longer names the account (e.g. ported out); it can then be assigned again.
+        NOT_FOUND when the identity is not assigned to this account.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolveIdentities(self, request, context):
+        """The account each assigned identity names; unknown and released identities are listed apart.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -165,6 +203,21 @@ def add_InvoiceServiceServicer_to_server(servicer, server):
                     servicer.GetAccount,
                     request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.GetAccountRequest.FromString,
                     response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.SerializeToString,
+            ),
+            'AssignIdentity': grpc.unary_unary_rpc_method_handler(
+                    servicer.AssignIdentity,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.AssignIdentityRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.SerializeToString,
+            ),
+            'ReleaseIdentity': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleaseIdentity,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ReleaseIdentityRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.SerializeToString,
+            ),
+            'ResolveIdentities': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolveIdentities,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ResolveIdentitiesRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ResolveIdentitiesResponse.SerializeToString,
             ),
             'GetRatingContext': grpc.unary_unary_rpc_method_handler(
                     servicer.GetRatingContext,
@@ -301,6 +354,87 @@ class InvoiceService:
             '/billing.invoice.v1.InvoiceService/GetAccount',
             billing_dot_invoice_dot_v1_dot_invoice__pb2.GetAccountRequest.SerializeToString,
             billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AssignIdentity(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/AssignIdentity',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.AssignIdentityRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReleaseIdentity(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/ReleaseIdentity',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ReleaseIdentityRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolveIdentities(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/ResolveIdentities',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ResolveIdentitiesRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ResolveIdentitiesResponse.FromString,
             options,
             channel_credentials,
             insecure,

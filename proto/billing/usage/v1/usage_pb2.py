@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x62illing/usage/v1/usage.proto\x12\x10\x62illing.usage.v1\"\x9c\x02\n\x0bUsageRecord\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12\x0e\n\x06source\x18\x02 \x01(\t\x12\x12\n\naccount_id\x18\x03 \x01(\t\x12\x14\n\x0cservice_type\x18\x04 \x01(\t\x12\x10\n\x08quantity\x18\x05 \x01(\t\x12\x0c\n\x04unit\x18\x06 \x01(\t\x12\x12\n\nstarted_at\x18\x07 \x01(\t\x12\x41\n\nattributes\x18\x08 \x03(\x0b\x32-.billing.usage.v1.UsageRecord.AttributesEntry\x12\x16\n\x0eunknown_fields\x18\t \x03(\t\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"W\n\x12RecordUsageRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12.\n\x07records\x18\x02 \x03(\x0b\x32\x1d.billing.usage.v1.UsageRecord\"|\n\rRecordOutcome\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x11\n\trecord_id\x18\x02 \x01(\t\x12*\n\x07outcome\x18\x03 \x01(\x0e\x32\x19.billing.usage.v1.Outcome\x12\r\n\x05\x66ield\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\"\x91\x01\n\x13RecordUsageResponse\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x02 \x01(\x05\x12\x11\n\tduplicate\x18\x03 \x01(\x05\x12\x10\n\x08rejected\x18\x04 \x01(\x05\x12\x31\n\x08outcomes\x18\x05 \x03(\x0b\x32\x1f.billing.usage.v1.RecordOutcome*e\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x14\n\x10OUTCOME_ACCEPTED\x10\x01\x12\x15\n\x11OUTCOME_DUPLICATE\x10\x02\x12\x14\n\x10OUTCOME_REJECTED\x10\x03\x32j\n\x0cUsageService\x12Z\n\x0bRecordUsage\x12$.billing.usage.v1.RecordUsageRequest\x1a%.billing.usage.v1.RecordUsageResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x62illing/usage/v1/usage.proto\x12\x10\x62illing.usage.v1\"\xf5\x02\n\x0bUsageRecord\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12\x0e\n\x06source\x18\x02 \x01(\t\x12\x12\n\naccount_id\x18\x03 \x01(\t\x12\x14\n\x0cservice_type\x18\x04 \x01(\t\x12\x10\n\x08quantity\x18\x05 \x01(\t\x12\x0c\n\x04unit\x18\x06 \x01(\t\x12\x12\n\nstarted_at\x18\x07 \x01(\t\x12\x41\n\nattributes\x18\x08 \x03(\x0b\x32-.billing.usage.v1.UsageRecord.AttributesEntry\x12\x16\n\x0eunknown_fields\x18\t \x03(\t\x12\x12\n\nsubscriber\x18\n \x01(\t\x12\x10\n\x08\x65nded_at\x18\x0b \x01(\t\x12\x10\n\x08\x64uration\x18\x0c \x01(\t\x12\r\n\x05price\x18\r \x01(\t\x12\x10\n\x08\x63urrency\x18\x0e \x01(\t\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"e\n\x12RecordUsageRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12.\n\x07records\x18\x02 \x03(\x0b\x32\x1d.billing.usage.v1.UsageRecord\x12\x0c\n\x04\x66ile\x18\x03 \x01(\t\"|\n\rRecordOutcome\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x11\n\trecord_id\x18\x02 \x01(\t\x12*\n\x07outcome\x18\x03 \x01(\x0e\x32\x19.billing.usage.v1.Outcome\x12\r\n\x05\x66ield\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\"\x91\x01\n\x13RecordUsageResponse\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x02 \x01(\x05\x12\x11\n\tduplicate\x18\x03 \x01(\x05\x12\x10\n\x08rejected\x18\x04 \x01(\x05\x12\x31\n\x08outcomes\x18\x05 \x03(\x0b\x32\x1f.billing.usage.v1.RecordOutcome\"f\n\x0cImportHeader\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x02 \x01(\t\x12\x0e\n\x06source\x18\x03 \x01(\t\x12\x11\n\tfile_name\x18\x04 \x01(\t\x12\x10\n\x08timezone\x18\x05 \x01(\t\"[\n\x0fImportFileChunk\x12\x30\n\x06header\x18\x01 \x01(\x0b\x32\x1e.billing.usage.v1.ImportHeaderH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"\xee\x01\n\x06Import\x12\x11\n\timport_id\x18\x01 \x01(\t\x12\x0e\n\x06source\x18\x02 \x01(\t\x12\x11\n\tfile_name\x18\x03 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\r\n\x05\x62ytes\x18\x06 \x01(\x03\x12\x10\n\x08received\x18\x07 \x01(\x03\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x08 \x01(\x03\x12\x11\n\tduplicate\x18\t \x01(\x03\x12\x10\n\x08rejected\x18\n \x01(\x03\x12\r\n\x05\x65rror\x18\x0b \x01(\t\x12\x12\n\nstarted_at\x18\x0c \x01(\t\x12\x13\n\x0b\x66inished_at\x18\r \x01(\t\"8\n\x10GetImportRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x11\n\timport_id\x18\x02 \x01(\t\"\xda\x01\n\x08Rejected\x12\x14\n\x0crejection_id\x18\x01 \x01(\t\x12\x0e\n\x06source\x18\x02 \x01(\t\x12\x0c\n\x04\x66ile\x18\x03 \x01(\t\x12\x11\n\trecord_id\x18\x04 \x01(\t\x12\x0c\n\x04line\x18\x05 \x01(\x05\x12\r\n\x05\x66ield\x18\x06 \x01(\t\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12\x13\n\x0brecord_json\x18\x08 \x01(\t\x12\x0b\n\x03raw\x18\t \x01(\t\x12\x13\n\x0breceived_at\x18\n \x01(\t\x12\x0e\n\x06status\x18\x0b \x01(\t\x12\x13\n\x0bresolved_at\x18\x0c \x01(\t\"\x8f\x01\n\x15ListRejectionsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0e\n\x06status\x18\x02 \x01(\t\x12\x0e\n\x06source\x18\x03 \x01(\t\x12\x0c\n\x04\x66ile\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x11\n\tpage_size\x18\x06 \x01(\x05\x12\x12\n\npage_token\x18\x07 \x01(\t\"a\n\x16ListRejectionsResponse\x12.\n\nrejections\x18\x01 \x03(\x0b\x32\x1a.billing.usage.v1.Rejected\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"r\n\x18ResubmitRejectionRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x14\n\x0crejection_id\x18\x02 \x01(\t\x12-\n\x06record\x18\x03 \x01(\x0b\x32\x1d.billing.usage.v1.UsageRecord\"_\n\x19ResubmitRejectionResponse\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x30\n\x07outcome\x18\x02 \x01(\x0b\x32\x1f.billing.usage.v1.RecordOutcome\"m\n\x18GetReconciliationRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x10\n\x08\x66rom_day\x18\x02 \x01(\t\x12\x0e\n\x06to_day\x18\x03 \x01(\t\x12\x0e\n\x06source\x18\x04 \x01(\t\x12\x0c\n\x04\x66ile\x18\x05 \x01(\t\"\xdd\x01\n\x11ReconciliationRow\x12\x0e\n\x06source\x18\x01 \x01(\t\x12\x0c\n\x04\x66ile\x18\x02 \x01(\t\x12\x0b\n\x03\x64\x61y\x18\x03 \x01(\t\x12\x10\n\x08received\x18\x04 \x01(\x03\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x05 \x01(\x03\x12\x11\n\tduplicate\x18\x06 \x01(\x03\x12\x10\n\x08rejected\x18\x07 \x01(\x03\x12\x13\n\x0bresubmitted\x18\x08 \x01(\x03\x12\x0f\n\x07seconds\x18\t \x01(\t\x12\r\n\x05\x62ytes\x18\n \x01(\t\x12\x10\n\x08messages\x18\x0b \x01(\t\x12\r\n\x05units\x18\x0c \x01(\t\"N\n\x19GetReconciliationResponse\x12\x31\n\x04rows\x18\x01 \x03(\x0b\x32#.billing.usage.v1.ReconciliationRow*e\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x14\n\x10OUTCOME_ACCEPTED\x10\x01\x12\x15\n\x11OUTCOME_DUPLICATE\x10\x02\x12\x14\n\x10OUTCOME_REJECTED\x10\x03\x32\xc3\x04\n\x0cUsageService\x12Z\n\x0bRecordUsage\x12$.billing.usage.v1.RecordUsageRequest\x1a%.billing.usage.v1.RecordUsageResponse\x12K\n\nImportFile\x12!.billing.usage.v1.ImportFileChunk\x1a\x18.billing.usage.v1.Import(\x01\x12I\n\tGetImport\x12\".billing.usage.v1.GetImportRequest\x1a\x18.billing.usage.v1.Import\x12\x63\n\x0eListRejections\x12\'.billing.usage.v1.ListRejectionsRequest\x1a(.billing.usage.v1.ListRejectionsResponse\x12l\n\x11ResubmitRejection\x12*.billing.usage.v1.ResubmitRejectionRequest\x1a+.billing.usage.v1.ResubmitRejectionResponse\x12l\n\x11GetReconciliation\x12*.billing.usage.v1.GetReconciliationRequest\x1a+.billing.usage.v1.GetReconciliationResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,18 +33,42 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_USAGERECORD_ATTRIBUTESENTRY']._loaded_options = None
   _globals['_USAGERECORD_ATTRIBUTESENTRY']._serialized_options = b'8\001'
-  _globals['_OUTCOME']._serialized_start=700
-  _globals['_OUTCOME']._serialized_end=801
+  _globals['_OUTCOME']._serialized_start=2393
+  _globals['_OUTCOME']._serialized_end=2494
   _globals['_USAGERECORD']._serialized_start=51
-  _globals['_USAGERECORD']._serialized_end=335
-  _globals['_USAGERECORD_ATTRIBUTESENTRY']._serialized_start=286
-  _globals['_USAGERECORD_ATTRIBUTESENTRY']._serialized_end=335
-  _globals['_RECORDUSAGEREQUEST']._serialized_start=337
-  _globals['_RECORDUSAGEREQUEST']._serialized_end=424
-  _globals['_RECORDOUTCOME']._serialized_start=426
-  _globals['_RECORDOUTCOME']._serialized_end=550
-  _globals['_RECORDUSAGERESPONSE']._serialized_start=553
-  _globals['_RECORDUSAGERESPONSE']._serialized_end=698
-  _globals['_USAGESERVICE']._serialized_start=803
-  _globals['_USAGESERVICE']._serialized_end=909
+  _globals['_USAGERECORD']._serialized_end=424
+  _globals['_USAGERECORD_ATTRIBUTESENTRY']._serialized_start=375
+  _globals['_USAGERECORD_ATTRIBUTESENTRY']._serialized_end=424
+  _globals['_RECORDUSAGEREQUEST']._serialized_start=426
+  _globals['_RECORDUSAGEREQUEST']._serialized_end=527
+  _globals['_RECORDOUTCOME']._serialized_start=529
+  _globals['_RECORDOUTCOME']._serialized_end=653
+  _globals['_RECORDUSAGERESPONSE']._serialized_start=656
+  _globals['_RECORDUSAGERESPONSE']._serialized_end=801
+  _globals['_IMPORTHEADER']._serialized_start=803
+  _globals['_IMPORTHEADER']._serialized_end=905
+  _globals['_IMPORTFILECHUNK']._serialized_start=907
+  _globals['_IMPORTFILECHUNK']._serialized_end=998
+  _globals['_IMPORT']._serialized_start=1001
+  _globals['_IMPORT']._serialized_end=1239
+  _globals['_GETIMPORTREQUEST']._serialized_start=1241
+  _globals['_GETIMPORTREQUEST']._serialized_end=1297
+  _globals['_REJECTED']._serialized_start=1300
+  _globals['_REJECTED']._serialized_end=1518
+  _globals['_LISTREJECTIONSREQUEST']._serialized_start=1521
+  _globals['_LISTREJECTIONSREQUEST']._serialized_end=1664
+  _globals['_LISTREJECTIONSRESPONSE']._serialized_start=1666
+  _globals['_LISTREJECTIONSRESPONSE']._serialized_end=1763
+  _globals['_RESUBMITREJECTIONREQUEST']._serialized_start=1765
+  _globals['_RESUBMITREJECTIONREQUEST']._serialized_end=1879
+  _globals['_RESUBMITREJECTIONRESPONSE']._serialized_start=1881
+  _globals['_RESUBMITREJECTIONRESPONSE']._serialized_end=1976
+  _globals['_GETRECONCILIATIONREQUEST']._serialized_start=1978
+  _globals['_GETRECONCILIATIONREQUEST']._serialized_end=2087
+  _globals['_RECONCILIATIONROW']._serialized_start=2090
+  _globals['_RECONCILIATIONROW']._serialized_end=2311
+  _globals['_GETRECONCILIATIONRESPONSE']._serialized_start=2313
+  _globals['_GETRECONCILIATIONRESPONSE']._serialized_end=2391
+  _globals['_USAGESERVICE']._serialized_start=2497
+  _globals['_USAGESERVICE']._serialized_end=3076
 # @@protoc_insertion_point(module_scope)

@@ -26,7 +26,8 @@ if _version_not_supported:
 
 
 class UsageServiceStub:
-    """Usage capture: validate, dedup by (tenant, source, record id), store, publish.
+    """Usage capture: validate, resolve the customer, dedup forever by (tenant, source, record id),
+    store, publish for rating, and account for every received record.
     """
 
     def __init__(self, channel):
@@ -40,14 +41,74 @@ class UsageServiceStub:
                 request_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.RecordUsageRequest.SerializeToString,
                 response_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.RecordUsageResponse.FromString,
                 _registered_method=True)
+        self.ImportFile = channel.stream_unary(
+                '/billing.usage.v1.UsageService/ImportFile',
+                request_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.ImportFileChunk.SerializeToString,
+                response_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.Import.FromString,
+                _registered_method=True)
+        self.GetImport = channel.unary_unary(
+                '/billing.usage.v1.UsageService/GetImport',
+                request_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.GetImportRequest.SerializeToString,
+                response_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.Import.FromString,
+                _registered_method=True)
+        self.ListRejections = channel.unary_unary(
+                '/billing.usage.v1.UsageService/ListRejections',
+                request_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.ListRejectionsRequest.SerializeToString,
+                response_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.ListRejectionsResponse.FromString,
+                _registered_method=True)
+        self.ResubmitRejection = channel.unary_unary(
+                '/billing.usage.v1.UsageService/ResubmitRejection',
+                request_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.ResubmitRejectionRequest.SerializeToString,
+                response_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.ResubmitRejectionResponse.FromString,
+                _registered_method=True)
+        self.GetReconciliation = channel.unary_unary(
+                '/billing.usage.v1.UsageService/GetReconciliation',
+                request_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.GetReconciliationRequest.SerializeToString,
+                response_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.GetReconciliationResponse.FromString,
+                _registered_method=True)
 
 
 class UsageServiceServicer:
-    """Usage capture: validate, dedup by (tenant, source, record id), store, publish.
+    """Usage capture: validate, resolve the customer, dedup forever by (tenant, source, record id),
+    store, publish for rating, and account for every received record.
     """
 
     def RecordUsage(self, request, context):
-        """Record a batch of usage records; each gets its own outcome.
+        """Record a batch of at most 10,000 usage records; each gets its own outcome.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportFile(self, request_iterator, context):
+        """Import a usage file streamed in chunks: the first message names it, the others carry bytes.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetImport(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRejections(self, request, context):
+        """Rejected records, newest first, filtered by status, source, file and reason.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResubmitRejection(self, request, context):
+        """Submit a rejected record again, corrected or as it was (e.g. once its account exists).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetReconciliation(self, request, context):
+        """Reconciliation counters per source, file and day of receipt.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -61,6 +122,31 @@ def add_UsageServiceServicer_to_server(servicer, server):
                     request_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.RecordUsageRequest.FromString,
                     response_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.RecordUsageResponse.SerializeToString,
             ),
+            'ImportFile': grpc.stream_unary_rpc_method_handler(
+                    servicer.ImportFile,
+                    request_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.ImportFileChunk.FromString,
+                    response_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.Import.SerializeToString,
+            ),
+            'GetImport': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetImport,
+                    request_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.GetImportRequest.FromString,
+                    response_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.Import.SerializeToString,
+            ),
+            'ListRejections': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRejections,
+                    request_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.ListRejectionsRequest.FromString,
+                    response_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.ListRejectionsResponse.SerializeToString,
+            ),
+            'ResubmitRejection': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResubmitRejection,
+                    request_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.ResubmitRejectionRequest.FromString,
+                    response_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.ResubmitRejectionResponse.SerializeToString,
+            ),
+            'GetReconciliation': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetReconciliation,
+                    request_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.GetReconciliationRequest.FromString,
+                    response_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.GetReconciliationResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'billing.usage.v1.UsageService', rpc_method_handlers)
@@ -70,7 +156,8 @@ def add_UsageServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class UsageService:
-    """Usage capture: validate, dedup by (tenant, source, record id), store, publish.
+    """Usage capture: validate, resolve the customer, dedup forever by (tenant, source, record id),
+    store, publish for rating, and account for every received record.
     """
 
     @staticmethod
@@ -90,6 +177,141 @@ class UsageService:
             '/billing.usage.v1.UsageService/RecordUsage',
             billing_dot_usage_dot_v1_dot_usage__pb2.RecordUsageRequest.SerializeToString,
             billing_dot_usage_dot_v1_dot_usage__pb2.RecordUsageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportFile(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/billing.usage.v1.UsageService/ImportFile',
+            billing_dot_usage_dot_v1_dot_usage__pb2.ImportFileChunk.SerializeToString,
+            billing_dot_usage_dot_v1_dot_usage__pb2.Import.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetImport(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.usage.v1.UsageService/GetImport',
+            billing_dot_usage_dot_v1_dot_usage__pb2.GetImportRequest.SerializeToString,
+            billing_dot_usage_dot_v1_dot_usage__pb2.Import.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRejections(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.usage.v1.UsageService/ListRejections',
+            billing_dot_usage_dot_v1_dot_usage__pb2.ListRejectionsRequest.SerializeToString,
+            billing_dot_usage_dot_v1_dot_usage__pb2.ListRejectionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResubmitRejection(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.usage.v1.UsageService/ResubmitRejection',
+            billing_dot_usage_dot_v1_dot_usage__pb2.ResubmitRejectionRequest.SerializeToString,
+            billing_dot_usage_dot_v1_dot_usage__pb2.ResubmitRejectionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetReconciliation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.usage.v1.UsageService/GetReconciliation',
+            billing_dot_usage_dot_v1_dot_usage__pb2.GetReconciliationRequest.SerializeToString,
+            billing_dot_usage_dot_v1_dot_usage__pb2.GetReconciliationResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,75 @@
+"""python -m devstack.bench: start PostgreSQL, NATS and the services under test, measure, report.
+
+    --records N      records of the capture run (default 2,000,000)
+    --big-file-mb M  size of the Asterisk file of the memory run (default 1024; 0 skips it)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from devstack.bench import capture
+from devstack.bench.report import Figure, report
+from devstack.local import LocalNats, LocalPostgres
+from devstack.stack import StackConfig, start_stack
+from kernel.logs import setup_logging
+
+log = logging.getLogger("bench")
+
+
+async def run_capture(args: argparse.Namespace, work: Path) -> list[Figure]:
+    """The usage capture figures (issue: usage capture at operator scale)."""
+    postgres = LocalPostgres(work / "postgres", keep_data=False)
+    nats = LocalNats(work / "nats")
+    log_file = (work / "services.log").open("w")
+    try:
+        running = start_stack(StackConfig(
+            database_url=postgres.url, nats_url=nats.url, smtp_url="smtp://127.0.0.1:1",
+            run_dir=work / "run", services=("invoice", "usage"), with_gateway=False,
+        ), output=log_file)
+        try:
+            usage = running.grpc_addresses["usage"]
+            tenant_id = capture.new_tenant()
+            await capture.open_subscribers(running.grpc_addresses["invoice"], tenant_id)
+            generic = work / "usage.csv"
+            await asyncio.to_thread(capture.write_generic_file, generic, args.records)
+            figures = await capture.capture_throughput(
+                usage, postgres.url, tenant_id, generic, args.records)
+            generic.unlink()
+            if args.big_file_mb:
+                big = work / "Master.csv"
+                await asyncio.to_thread(capture.write_asterisk_file, big, args.big_file_mb << 20)
+                pid = running.supervisor.wait_ready("usage")["pid"]
+                figures += await capture.big_file_memory(usage, int(pid), tenant_id, big)
+                big.unlink()
+            return figures
+        finally:
+            running.stop()
+    finally:
+        log_file.close()
+        nats.stop()
+        postgres.stop()
+
+
+def main() -> None:
+    """Run every benchmark and print the figures beside their targets."""
+    parser = argparse.ArgumentParser(prog="python -m devstack.bench")
+    parser.add_argument("--records", type=int, default=2_000_000)
+    parser.add_argument("--big-file-mb", type=int, default=1024)
+    args = parser.parse_args()
+    setup_logging("bench", "INFO")
+    work = Path(tempfile.mkdtemp(prefix="billing-bench-"))
+    try:
+        figures = asyncio.run(run_capture(args, work))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report(figures)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Read side of usage capture: imports, rejections and reconciliation, always scoped by tenant."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+import asyncpg
+
+from kernel.errors import InvalidInputError, NotFoundError
+
+REJECTION_STATUSES = ("open", "resolved", "superseded", "all")
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class RejectionFilter:
+    """Which rejections to list."""
+
+    status: str = "open"
+    source: str = ""
+    file: str = ""
+    reason: str = ""
+
+
+def encode_cursor(received_at: datetime, rejection_id: UUID) -> str:
+    """An opaque page token: the position after the last rejection returned."""
+    return base64.urlsafe_b64encode(json.dumps([received_at.isoformat(), str(rejection_id)]).encode()
+                                    ).decode()
+
+
+def decode_cursor(token: str) -> tuple[datetime, UUID]:
+    """The position a page token stands for."""
+    try:
+        received_at, rejection_id = json.loads(base64.urlsafe_b64decode(token.encode()))
+        return datetime.fromisoformat(received_at), UUID(rejection_id)
+    except (ValueError, TypeError):
+        raise InvalidInputError("page_token", "not_a_page_token") from None
+
+
+def parse_day(text: str, name: str) -> date:
+    """An ISO date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInputError(name, "not_a_date") from None
+
+
+class UsageQueries:
+    """Queries over the usage tables."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def get_import(self, tenant_id: UUID, import_id: UUID) -> asyncpg.Record:
+        """One import of the tenant."""
+        row = await self.pool.fetchrow(
+            "SELECT * FROM usage.imports WHERE tenant_id = $1 AND import_id = $2",
+            tenant_id, import_id,
+        )
+        if row is None:
+            raise NotFoundError(f"no import {import_id}")
+        return row
+
+    async def get_rejection(self, tenant_id: UUID, rejection_id: UUID) -> asyncpg.Record:
+        """One rejection of the tenant."""
+        row = await self.pool.fetchrow(
+            "SELECT * FROM usage.rejections WHERE tenant_id = $1 AND rejection_id = $2",
+            tenant_id, rejection_id,
+        )
+        if row is None:
+            raise NotFoundError(f"no rejection {rejection_id}")
+        return row
+
+    async def list_rejections(
+        self, tenant_id: UUID, where: RejectionFilter, page_size: int, page_token: str
+    ) -> tuple[list[asyncpg.Record], str]:
+        """A page of rejections, newest first, and the token of the next page ('' at the end)."""
+        if where.status not in REJECTION_STATUSES:
+            raise InvalidInputError("status", f"must_be_one_of:{','.join(REJECTION_STATUSES)}")
+        if not 0 <= page_size <= MAX_PAGE:
+            raise InvalidInputError("page_size", f"must_be_between_1_and_{MAX_PAGE}")
+        limit = page_size or 100
+        after = decode_cursor(page_token) if page_token else None
+        rows = await self.pool.fetch(
+            "SELECT * FROM usage.rejections WHERE tenant_id = $1"
+            " AND ($2 = 'all' OR status = $2) AND ($3 = '' OR source = $3)"
+            " AND ($4 = '' OR file = $4) AND ($5 = '' OR reason = $5)"
+            " AND ($6::timestamptz IS NULL OR (received_at, rejection_id) < ($6, $7))"
+            " ORDER BY received_at DESC, rejection_id DESC LIMIT $8",
+            tenant_id, where.status, where.source, where.file, where.reason,
+            after[0] if after else None, after[1] if after else None, limit + 1,
+        )
+        if len(rows) <= limit:
+            return list(rows), ""
+        last = rows[limit - 1]
+        return list(rows[:limit]), encode_cursor(last["received_at"], last["rejection_id"])
+
+    async def awaiting_customer(
+        self, tenant_id: UUID, subscribers: list[str], account_ids: list[str],
+        received_before: datetime, limit: int,
+    ) -> list[UUID]:
+        """Open rejections, received before the instant, waiting for these subscribers or accounts."""
+        rows = await self.pool.fetch(
+            "SELECT rejection_id FROM usage.rejections WHERE tenant_id = $1 AND status = 'open'"
+            " AND reason IN ('unknown_subscriber', 'unknown_account')"
+            " AND (subscriber = ANY($2::text[]) OR account_id = ANY($3::text[]))"
+            " AND received_at < $4 ORDER BY received_at LIMIT $5",
+            tenant_id, subscribers, account_ids, received_before, limit,
+        )
+        return [row["rejection_id"] for row in rows]
+
+    async def reconciliation(
+        self, tenant_id: UUID, from_day: str, to_day: str, source: str, file: str
+    ) -> list[asyncpg.Record]:
+        """Counters per (source, file, day) in the inclusive range of receipt days."""
+        first, last = parse_day(from_day, "from_day"), parse_day(to_day, "to_day")
+        if last < first:
+            raise InvalidInputError("to_day", "before_from_day")
+        return list(await self.pool.fetch(
+            "SELECT * FROM usage.reconciliation WHERE tenant_id = $1 AND day BETWEEN $2 AND $3"
+            " AND ($4 = '' OR source = $4) AND ($5 = '' OR file = $5)"
+            " ORDER BY day, source, file",
+            tenant_id, first, last, source, file,
+        ))
