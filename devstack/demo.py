@@ -51,6 +51,33 @@ def synthetic_usage(account_ids: list[str], day: date, seed: int = 7) -> list[di
     return records
 
 
+def phone_number(n: int) -> str:
+    """The demo subscriber's phone number (an identity naming its account in CDRs)."""
+    return f"+44207946{n:04d}"
+
+
+def asterisk_cdrs(day: date, seed: int = 11) -> tuple[str, int]:
+    """A day of the PBX's Master.csv for the demo subscribers; returns it and how many were answered."""
+    rng = random.Random(seed)
+    rows, answered = [], 0
+    for n in range(SUBSCRIBERS):
+        for call in range(5):
+            at = datetime.combine(day, datetime.min.time()) + timedelta(seconds=rng.randint(0, 80000))
+            billsec = rng.randint(1, 1200)
+            disposition = rng.choice(["ANSWERED"] * 4 + ["NO ANSWER"])
+            answered += disposition == "ANSWERED"
+            answer = at + timedelta(seconds=6) if disposition == "ANSWERED" else None
+            end = (answer or at) + timedelta(seconds=billsec if answer else 20)
+            rows.append(
+                f'"","{phone_number(n)}","+3314{rng.randrange(10**7):07d}","from-internal",'
+                f'"""Subscriber {n:02d}"" <{phone_number(n)}>","SIP/{n:04d}-{call:08x}",'
+                f'"SIP/trunk-{call:08x}","Dial","SIP/trunk","{at:%Y-%m-%d %H:%M:%S}",'
+                f'"{f"{answer:%Y-%m-%d %H:%M:%S}" if answer else ""}","{end:%Y-%m-%d %H:%M:%S}",'
+                f'{billsec + 6},{billsec if answer else 0},"{disposition}","DOCUMENTATION",'
+                f'"{day:%Y%m%d}.{n * 10 + call}",""\n')
+    return "".join(rows), answered
+
+
 async def load_demo(gateway_url: str, database_url: str) -> dict[str, Any]:
     """Create the demo tenant through the gateway and bill yesterday."""
     tenant = await create_tenant("Demo Telco", database_url)
@@ -60,17 +87,22 @@ async def load_demo(gateway_url: str, database_url: str) -> dict[str, Any]:
         account_ids = [
             (await checked(api.post("/v1/accounts", json={
                 "name": f"Subscriber {n:02d}", "billing_email": f"subscriber{n:02d}@example.net",
-                "plan_id": plan_ids[n % len(plan_ids)], "timezone": "UTC"})))["account_id"]
+                "plan_id": plan_ids[n % len(plan_ids)], "timezone": "UTC",
+                "identities": [phone_number(n)]})))["account_id"]
             for n in range(SUBSCRIBERS)
         ]
         yesterday = datetime.now(UTC).date() - timedelta(days=1)
         records = synthetic_usage(account_ids, yesterday)
         await checked(api.post("/v1/usage/batches", json={"records": records}))
-        await wait_until_rated(api, account_ids, yesterday, len(records))
+        cdrs, answered = asterisk_cdrs(yesterday)
+        await checked(api.post("/v1/usage/imports", content=cdrs.encode(), params={
+            "format": "asterisk", "source": "demo-pbx", "file_name": f"Master-{yesterday}.csv"}))
+        await wait_until_rated(api, account_ids, yesterday, len(records) + answered)
         bill_run = await checked(api.post("/v1/bill-runs", json={
             "period_start": yesterday.isoformat(),
             "period_end": (yesterday + timedelta(days=1)).isoformat()}))
-    return {**tenant, "account_ids": account_ids, "bill_run": bill_run}
+    return {**tenant, "account_ids": account_ids, "bill_run": bill_run,
+            "usage_day": datetime.now(UTC).date().isoformat()}
 
 
 async def checked(call: Any) -> dict[str, Any]:

@@ -32,6 +32,9 @@ def banner(gateway_url: str, demo: dict[str, Any], mail_folder: Path | None) -> 
         f"  Demo admin key: {demo['api_key']}",
         f"  Demo invoices:  curl -H 'Authorization: Bearer {demo['api_key']}' "
         f"{gateway_url}/v1/accounts/{first_account}/invoices",
+        f"  Reconciliation: curl -H 'Authorization: Bearer {demo['api_key']}' "
+        f"'{gateway_url}/v1/usage/reconciliation?from={demo.get('usage_day', '')}"
+        f"&to={demo.get('usage_day', '')}'",
         f"  Demo emails:    {mail_folder}" if mail_folder else "  Emails: sent to SMTP_URL",
         f"  Demo details:   {VAR / 'demo.json'}",
         "",

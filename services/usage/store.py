@@ -169,10 +169,13 @@ class PostgresUsageStore:
     async def _claim_keys(
         self, conn: asyncpg.Connection, submission: Submission
     ) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-        """Insert the candidates' keys; a key already present is a duplicate or a conflict."""
-        candidates = submission.candidates
-        if not candidates:
+        """Insert the candidates' keys; a key already present is a duplicate or a conflict.
+
+        Keys are inserted in sorted order, so concurrent batches lock them in the same order.
+        """
+        if not submission.candidates:
             return set(), set()
+        candidates = sorted(submission.candidates, key=lambda record: record.key)
         inserted = await conn.fetch(
             "INSERT INTO usage.record_keys (tenant_id, source, record_id, content_hash)"
             " SELECT $1, s, r, h FROM unnest($2::text[], $3::text[], $4::bytea[]) AS k(s, r, h)"

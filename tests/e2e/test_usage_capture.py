@@ -11,10 +11,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+import grpc
 import httpx
 import nats
 import pytest
+from billing.usage.v1 import usage_pb2, usage_pb2_grpc
 
+from kernel.database import connection_parts
 from tests.e2e.conftest import Stack
 from tests.e2e.test_thin_path import eventually, new_key
 
@@ -263,3 +267,61 @@ def usage_cli(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
         env={**os.environ, "USAGE_GRPC": stack.running.grpc_addresses["usage"]},
         capture_output=True, text=True, timeout=120, check=False,
     )
+
+
+async def test_an_interrupted_upload_is_reported_failed_and_a_retry_completes_it(
+    stack: Stack,
+) -> None:
+    tenant = stack.create_tenant("Flaky Link")
+    async with stack.client(tenant["api_key"]) as admin:
+        operator, _ = await setup_account(admin)
+    rows = [asterisk_row(f"1700000200.{n:05d}", NUMBER, 30) for n in range(30_000)]
+    content = "".join(rows).encode()
+    header = usage_pb2.ImportHeader(tenant_id=tenant["tenant_id"], format="asterisk",
+                                    source="pbx-flaky", file_name="Master-flaky.csv")
+
+    async def half_then_stall() -> Any:
+        yield usage_pb2.ImportFileChunk(header=header)
+        for start in range(0, len(content) // 2, 1 << 16):
+            yield usage_pb2.ImportFileChunk(data=content[start:start + (1 << 16)])
+        await asyncio.sleep(3600)
+
+    async with grpc.aio.insecure_channel(stack.running.grpc_addresses["usage"]) as grpc_channel:
+        stub = usage_pb2_grpc.UsageServiceStub(grpc_channel)
+        call = stub.ImportFile(half_then_stall())
+        parts = connection_parts(stack.database_url)
+        database = await asyncpg.connect(host=parts["host"], port=int(parts["port"]),
+                                         user=parts["user"], database=parts["dbname"])
+
+        async def stored_some() -> bool:
+            return bool(await database.fetchval(
+                "SELECT accepted FROM usage.imports WHERE source = 'pbx-flaky'"))
+        await eventually(stored_some)
+        call.cancel()
+
+        async def failed() -> asyncpg.Record | None:
+            return await database.fetchrow(
+                "SELECT status, error, accepted FROM usage.imports WHERE source = 'pbx-flaky'")
+        interrupted = await eventually(lambda: _status_is(failed, "failed"))
+        assert "interrupted" in interrupted["error"]
+        assert 0 < interrupted["accepted"] < 30_000
+        retry = await stub.ImportFile(aiter_of(header, content))
+        assert retry.status == "completed"
+        assert retry.accepted + retry.duplicate == 30_000
+        assert retry.duplicate == interrupted["accepted"]
+        await database.close()
+    [row] = await reconciliation(operator, source="pbx-flaky")
+    assert row["accepted"] == 30_000
+    await operator.aclose()
+
+
+async def _status_is(fetch: Any, status: str) -> Any:
+    row = await fetch()
+    return row if row is not None and row["status"] == status else None
+
+
+async def aiter_of(header: Any, content: bytes) -> Any:
+    """An import stream of a whole file."""
+    yield usage_pb2.ImportFileChunk(header=header)
+    for start in range(0, len(content), 1 << 20):
+        yield usage_pb2.ImportFileChunk(data=content[start:start + (1 << 20)])
