@@ -170,9 +170,7 @@ def utc_text(instant: datetime | None) -> str:
     """An instant as UTC text, so the same instant in two offsets compares equal."""
     if instant is None:
         return ""
-    if instant.utcoffset():
-        instant = instant.astimezone(UTC)
-    return instant.replace(tzinfo=None).isoformat()
+    return (instant.astimezone(UTC) if instant.utcoffset() else instant).isoformat()
 
 
 def check_text(value: str, field_name: str) -> str:

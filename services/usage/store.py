@@ -89,17 +89,18 @@ def subject_of(partition: int) -> str:
 
 
 def record_message(record: UsageRecord) -> dict[str, object]:
-    """A record inside a usage.recorded batch message (docs/events.md)."""
+    """A record inside a usage.recorded batch message (docs/events.md); orjson writes the
+    UUID and the instants (RFC 3339) itself."""
     message: dict[str, object] = {
         "record_id": record.record_id, "source": record.source,
-        "account_id": str(record.account_id), "service_type": record.service_type,
+        "account_id": record.account_id, "service_type": record.service_type,
         "quantity": str(record.quantity), "unit": record.unit,
-        "started_at": record.started_at.isoformat(), "attributes": record.attributes,
+        "started_at": record.started_at, "attributes": record.attributes,
     }
     if record.subscriber:
         message["subscriber"] = record.subscriber
     if record.ended_at is not None:
-        message["ended_at"] = record.ended_at.isoformat()
+        message["ended_at"] = record.ended_at
     if record.duration is not None:
         message["duration"] = str(record.duration)
     if record.price is not None:
