@@ -168,6 +168,7 @@ async def test_radius_interims_become_deltas_without_double_counting(stack: Stac
             assert response.status_code == 201, response.text
             assert response.json()["status"] == "completed"
         rows = await reconciliation(operator, source="nas-1")
+        assert [type(r["bytes"]) for r in rows] == [str] * len(rows)
         assert sum(int(r["bytes"]) for r in rows) == 6 * 2**32 + 9000
         assert sum(r["accepted"] for r in rows) == 4
         assert sum(r["duplicate"] for r in rows) == 2

@@ -108,13 +108,14 @@ async def import_file(
     return with_counts(response)
 
 
-COUNTS = ("bytes", "received", "accepted", "duplicate", "rejected", "resubmitted")
+OUTCOME_COUNTS = ("received", "accepted", "duplicate", "rejected", "resubmitted")
+IMPORT_COUNTS = ("bytes", *OUTCOME_COUNTS)
 
 
-def with_counts(message: Any) -> dict[str, Any]:
+def with_counts(message: Any, counts: tuple[str, ...] = IMPORT_COUNTS) -> dict[str, Any]:
     """A message as JSON with its 64-bit counters as numbers (protobuf JSON makes them text)."""
     body = jsonable(message)
-    return {name: int(value) if name in COUNTS else value for name, value in body.items()}
+    return {name: int(value) if name in counts else value for name, value in body.items()}
 
 
 @router.get("/usage/imports/{import_id}")
@@ -177,7 +178,7 @@ async def reconciliation(
         tenant_id=str(caller.tenant_id), from_day=from_day.isoformat(), to_day=to_day.isoformat(),
         source=source, file=file,
     ), timeout=c.timeout)
-    return {"rows": [with_counts(row) for row in response.rows]}
+    return {"rows": [with_counts(row, OUTCOME_COUNTS) for row in response.rows]}
 
 
 def timestamp(instant: datetime, name: str) -> Timestamp:
