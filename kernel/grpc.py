@@ -105,6 +105,8 @@ class GrpcServer:
         await self.server.stop(grace)
 
 
-def channel(address: str) -> grpc.aio.Channel:
-    """A client channel that carries the trace context in metadata."""
-    return grpc.aio.insecure_channel(address, interceptors=aio_client_interceptors())
+def channel(address: str, max_receive_bytes: int | None = None) -> grpc.aio.Channel:
+    """A client channel that carries the trace context in metadata (answers up to 4 MiB unless
+    max_receive_bytes says more)."""
+    options = [] if max_receive_bytes is None else [("grpc.max_receive_message_length", max_receive_bytes)]
+    return grpc.aio.insecure_channel(address, options=options, interceptors=aio_client_interceptors())

@@ -8,7 +8,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from services.gateway import problems
 from services.gateway.deps import Clients
 from services.gateway.keys import KeyStore
-from services.gateway.routes import audit, billing, catalog, keys, payments, usage
+from services.gateway.routes import audit, billing, catalog, keys, payments, tariffs, usage
 
 DESCRIPTION = """Billing for ISPs and telecom operators.
 
@@ -22,7 +22,7 @@ def create_app(clients: Clients, key_store: KeyStore) -> FastAPI:
     app.state.clients = clients
     app.state.keys = key_store
     problems.install(app)
-    for module in (catalog, usage, billing, payments, audit, keys):
+    for module in (catalog, tariffs, usage, billing, payments, audit, keys):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["health"])

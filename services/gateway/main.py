@@ -20,6 +20,8 @@ from services.gateway.settings import Settings
 
 SERVICE = "gateway"
 BACKENDS = ("usage", "rating", "invoice", "payment", "notify")
+RECEIVE_LIMITS = {"rating": 128 << 20}
+"""Answers larger than gRPC's 4 MiB: a tariff definition with 50,000+ destinations per band."""
 
 
 class ReportingServer(uvicorn.Server):
@@ -43,7 +45,8 @@ async def main() -> None:
     setup_tracing(SERVICE)
     pool = await create_pool(settings.database_url)
     await ensure_schema(pool, SERVICE, DDL)
-    channels = {name: channel(getattr(settings, f"{name}_grpc")) for name in BACKENDS}
+    channels = {name: channel(getattr(settings, f"{name}_grpc"), RECEIVE_LIMITS.get(name))
+                for name in BACKENDS}
     clients = Clients.connect(channels, settings.grpc_timeout_seconds,
                               settings.bill_run_timeout_seconds)
     app = create_app(clients, KeyStore(pool))

@@ -46,6 +46,8 @@ class PlanCreate(Strict):
     currency: Currency
     recurring_fee: Decimal
     usage_prices: list[UsagePriceBody] = Field(default_factory=list, max_length=32)
+    rate_plan_id: str | None = Field(
+        default=None, description="versioned rate plan pricing the usage (replaces usage_prices)")
 
 
 class AccountCreate(Strict):

@@ -65,14 +65,16 @@ class InvoiceApplication(BillingApplication):
 
     def create_plan(
         self, tenant_id: UUID, name: str, currency: str, recurring_fee: str,
-        usage_prices: Sequence[tuple[str, str, str]],
+        usage_prices: Sequence[tuple[str, str, str]], rate_plan_id: UUID | None = None,
     ) -> Plan:
-        """Create a plan after validating every field."""
+        """Create a plan after validating every field; usage is priced by rate_plan_id when given."""
         name, currency, fee = parse_plan_fields(name, currency, recurring_fee)
         prices = [UsagePrice.parse(i, *price) for i, price in enumerate(usage_prices)]
         check_one_price_per_service(prices)
         plan = Plan(tenant_id=tenant_id, name=name, currency=currency, recurring_fee=fee,
                     usage_prices=[price.as_dict() for price in prices])
+        if rate_plan_id is not None:
+            plan.link_rate_plan(rate_plan_id)
         self.save(plan)
         return plan
 

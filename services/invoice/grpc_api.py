@@ -33,6 +33,7 @@ def plan_to_proto(plan: Plan) -> invoice_pb2.Plan:
     return invoice_pb2.Plan(
         plan_id=str(plan.id), name=plan.name, currency=plan.currency,
         recurring_fee=money_to_proto(plan.recurring_fee), usage_prices=prices_to_proto(plan.prices()),
+        rate_plan_id=str(plan.rate_plan_id or ""),
     )
 
 
@@ -86,6 +87,7 @@ class InvoiceServicer(invoice_pb2_grpc.InvoiceServiceServicer):
         plan = await asyncio.to_thread(
             self.app.create_plan, id_from_wire(request.tenant_id, "tenant_id"), request.name,
             request.currency, request.recurring_fee, prices,
+            id_from_wire(request.rate_plan_id, "rate_plan_id") if request.rate_plan_id else None,
         )
         self.on_saved()
         return plan_to_proto(plan)
@@ -187,6 +189,8 @@ class InvoiceServicer(invoice_pb2_grpc.InvoiceServiceServicer):
             response.contexts.append(invoice_pb2.RatingContext(
                 account_id=text, plan_id=str(account.plan_id), currency=account.currency,
                 usage_prices=prices_to_proto(plans[account.plan_id].prices()),
+                rate_plan_id=str(plans[account.plan_id].rate_plan_id or ""),
+                timezone=account.timezone,
             ))
         return response
 

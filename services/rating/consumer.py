@@ -11,11 +11,34 @@ from uuid import UUID
 from nats.aio.msg import Msg
 
 from kernel.messaging import PoisonMessageError
+from kernel.money import Money, MoneyError
 from services.rating.contexts import RatingContexts
-from services.rating.domain import RatedRecord, RecordToRate, UnratedRecord, rate
+from services.rating.domain import RecordToRate
 from services.rating.store import RatedRecordStore
+from services.rating.tariffed import TariffLookup, needed_cycles, needed_versions, price_all
 
 USAGE_SUBJECT = "usage.recorded.>"
+
+
+def owned_partitions(spec: str, partitions: int) -> list[int]:
+    """The usage partitions a worker owns: "all", ranges and lists ("0-3", "0,2,4")."""
+    if spec.strip() == "all":
+        return list(range(partitions))
+    owned: set[int] = set()
+    try:
+        for part in spec.split(","):
+            first, _, last = part.strip().partition("-")
+            owned.update(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise ValueError(f"RATING_PARTITIONS {spec!r} is not 'all' or a list of ranges") from None
+    if not owned or min(owned) < 0 or max(owned) >= partitions:
+        raise ValueError(f"RATING_PARTITIONS {spec!r} must name partitions 0..{partitions - 1}")
+    return sorted(owned)
+
+
+def partition_consumers(owned: list[int]) -> list[tuple[str, str]]:
+    """(durable name, subject) of each owned partition: one durable consumer per partition."""
+    return [(f"rating-p{partition}", f"usage.recorded.{partition}") for partition in owned]
 
 
 def parse_batch(body: bytes) -> tuple[UUID, list[RecordToRate]]:
@@ -28,19 +51,25 @@ def parse_batch(body: bytes) -> tuple[UUID, list[RecordToRate]]:
                 account_id=UUID(item["account_id"]), service_type=item["service_type"],
                 quantity=Decimal(item["quantity"]), unit=item["unit"],
                 started_at=datetime.fromisoformat(item["started_at"]),
+                destination=item.get("attributes", {}).get("destination", ""),
+                duration=Decimal(item["duration"]) if "duration" in item else None,
+                upstream_price=Money.of(item["price"]["amount"], item["price"]["currency"])
+                if "price" in item else None,
             )
             for item in payload["records"]
         ]
         return UUID(payload["tenant_id"]), records
-    except (ValueError, KeyError, TypeError, ArithmeticError) as error:
+    except (ValueError, KeyError, TypeError, ArithmeticError, MoneyError) as error:
         raise PoisonMessageError(f"malformed usage batch: {error}") from error
 
 
 class UsageBatchHandler:
     """Prices a batch with the accounts' plans and stores it with the message id, atomically."""
 
-    def __init__(self, contexts: RatingContexts, store: RatedRecordStore) -> None:
+    def __init__(self, contexts: RatingContexts, tariffs: TariffLookup, store: RatedRecordStore
+                 ) -> None:
         self.contexts = contexts
+        self.tariffs = tariffs
         self.store = store
 
     async def __call__(self, message: Msg) -> None:
@@ -49,9 +78,11 @@ class UsageBatchHandler:
             f"{message.metadata.stream}:{message.metadata.sequence.stream}"
         )
         contexts = await self.contexts.for_accounts(tenant_id, {r.account_id for r in records})
-        results = [rate(record, contexts.get(record.account_id)) for record in records]
+        versions = {
+            key: await self.tariffs.version_at(tenant_id, *key)
+            for key in needed_versions(records, contexts)
+        }
         await self.store.save(
-            message_id, tenant_id,
-            [r for r in results if isinstance(r, RatedRecord)],
-            [r for r in results if isinstance(r, UnratedRecord)],
+            message_id, tenant_id, needed_cycles(records, contexts),
+            lambda states: price_all(records, contexts, versions, states),
         )

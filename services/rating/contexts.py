@@ -42,6 +42,8 @@ class GrpcRatingContexts:
                                                   Decimal(price.unit_price))
                     for price in context.usage_prices
                 },
+                rate_plan_id=UUID(context.rate_plan_id) if context.rate_plan_id else None,
+                timezone=context.timezone or "UTC",
             )
             for context in response.contexts
         }

@@ -22,6 +22,9 @@ class RecordToRate:
     quantity: Decimal
     unit: str
     started_at: datetime
+    destination: str = ""
+    duration: Decimal | None = None
+    upstream_price: Money | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class RatingContext:
     plan_id: UUID
     currency: str
     prices: dict[str, UnitPrice]
+    rate_plan_id: UUID | None = None
+    timezone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,29 @@ class RatedRecord:
     record: RecordToRate
     amount: Money
     plan_id: UUID
+
+
+@dataclass(frozen=True)
+class RatedPart:
+    """A stored rated part: a whole record (part 0) or the included / charged part of a split one."""
+
+    record: RecordToRate
+    part: int
+    quantity: Decimal
+    amount: Money
+    plan_id: UUID
+    rate_plan_id: UUID | None = None
+    tariff_version: int | None = None
+    band: str | None = None
+    destination_prefix: str | None = None
+    allowance: str | None = None
+    pre_rated: bool = False
+    explanation: str = ""
+
+    @classmethod
+    def whole(cls, rated: RatedRecord) -> RatedPart:
+        """A record priced by its plan's flat usage prices."""
+        return cls(rated.record, 0, rated.record.quantity, rated.amount, rated.plan_id)
 
 
 @dataclass(frozen=True)

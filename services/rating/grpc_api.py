@@ -11,14 +11,17 @@ from billing.rating.v1 import rating_pb2, rating_pb2_grpc
 from kernel.errors import InvalidInputError
 from kernel.grpc import maps_domain_errors
 from kernel.wire import id_from_wire
+from services.rating.catalog.application import TariffCatalog
+from services.rating.catalog.grpc_api import CatalogServicer
 from services.rating.store import RatedRecordStore
 
 
-class RatingServicer(rating_pb2_grpc.RatingServiceServicer):
-    """Rated usage over gRPC."""
+class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
+    """Rated usage and the tariff catalog over gRPC."""
 
-    def __init__(self, store: RatedRecordStore) -> None:
+    def __init__(self, store: RatedRecordStore, catalog: TariffCatalog) -> None:
         self.store = store
+        self.catalog = catalog
 
     @maps_domain_errors
     async def SummarizeUsage(

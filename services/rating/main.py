@@ -6,10 +6,12 @@ import asyncio
 
 from billing.rating.v1 import rating_pb2_grpc
 
-from kernel.database import create_pool, ensure_schema
+from kernel.database import create_pool, ensure_schema, eventsourcing_env
 from kernel.grpc import GrpcServer, channel
 from kernel.messaging import USAGE_STREAM, PullConsumer, connect, ensure_stream
 from kernel.runtime import Lifecycle, bootstrap_process
+from services.rating.catalog.application import TariffCatalog
+from services.rating.catalog.grpc_api import CatalogTariffs
 from services.rating.consumer import USAGE_SUBJECT, UsageBatchHandler
 from services.rating.contexts import GrpcRatingContexts
 from services.rating.grpc_api import RatingServicer
@@ -25,20 +27,25 @@ async def main() -> None:
     bootstrap_process(settings, SERVICE)
     pool = await create_pool(settings.database_url)
     await ensure_schema(pool, SERVICE, DDL)
+    catalog = await asyncio.to_thread(
+        TariffCatalog, env=eventsourcing_env(settings.database_url, SERVICE)
+    )
     nc = await connect(settings.nats_url, SERVICE)
     js = nc.jetstream()
     await ensure_stream(js, USAGE_STREAM)
     store = RatedRecordStore(pool)
     invoice_channel = channel(settings.invoice_grpc)
     consumer = PullConsumer(js, USAGE_STREAM, "rating", USAGE_SUBJECT,
-                            UsageBatchHandler(GrpcRatingContexts(invoice_channel), store))
+                            UsageBatchHandler(GrpcRatingContexts(invoice_channel), CatalogTariffs(catalog),
+                                              store))
     lifecycle = Lifecycle(settings, SERVICE)
     lifecycle.start_worker(consumer.run)
     lifecycle.on_shutdown(pool.close)
+    lifecycle.on_shutdown(lambda: asyncio.to_thread(catalog.close))
     lifecycle.on_shutdown(lambda: invoice_channel.close(None))
     lifecycle.on_shutdown(nc.drain)
     server = GrpcServer([(rating_pb2_grpc.add_RatingServiceServicer_to_server,
-                          RatingServicer(store), "billing.rating.v1.RatingService")])
+                          RatingServicer(store, catalog), "billing.rating.v1.RatingService")])
     await lifecycle.serve(server)
 
 

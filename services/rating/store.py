@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -9,7 +11,9 @@ from uuid import UUID
 
 import asyncpg
 
-from services.rating.domain import RatedRecord, UnratedRecord
+from services.rating.domain import RatedPart
+from services.rating.pricing import CycleState
+from services.rating.tariffed import CycleKey, Pricing, state_from_json, state_to_json
 
 DDL = [
     "CREATE TABLE IF NOT EXISTS rating.rated_records ("
@@ -17,7 +21,19 @@ DDL = [
     " account_id uuid NOT NULL, service_type text NOT NULL, quantity numeric NOT NULL,"
     " unit text NOT NULL, started_at timestamptz NOT NULL, amount numeric NOT NULL,"
     " currency text NOT NULL, plan_id uuid NOT NULL, rated_at timestamptz NOT NULL,"
-    " PRIMARY KEY (tenant_id, source, record_id))",
+    " part int NOT NULL DEFAULT 0, PRIMARY KEY (tenant_id, source, record_id, part))",
+    *(f"ALTER TABLE rating.rated_records ADD COLUMN IF NOT EXISTS {column}" for column in (
+        "part int NOT NULL DEFAULT 0", "rate_plan_id uuid", "tariff_version int", "band text",
+        "destination_prefix text", "allowance text", "pre_rated bool NOT NULL DEFAULT false",
+        "explanation text NOT NULL DEFAULT ''")),
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM information_schema.key_column_usage"
+    " WHERE table_schema = 'rating' AND table_name = 'rated_records' AND column_name = 'part'"
+    " AND constraint_name = 'rated_records_pkey') THEN ALTER TABLE rating.rated_records"
+    " DROP CONSTRAINT rated_records_pkey, ADD PRIMARY KEY (tenant_id, source, record_id, part);"
+    " END IF; END $$",
+    "CREATE TABLE IF NOT EXISTS rating.cycle_states ("
+    " tenant_id uuid NOT NULL, account_id uuid NOT NULL, cycle_start date NOT NULL,"
+    " state jsonb NOT NULL, PRIMARY KEY (tenant_id, account_id, cycle_start))",
     "CREATE INDEX IF NOT EXISTS rated_by_account"
     " ON rating.rated_records (tenant_id, account_id, started_at)",
     "CREATE TABLE IF NOT EXISTS rating.unrated_records ("
@@ -30,7 +46,11 @@ DDL = [
 ]
 
 RATED_COLUMNS = ["tenant_id", "source", "record_id", "account_id", "service_type", "quantity",
-                 "unit", "started_at", "amount", "currency", "plan_id", "rated_at"]
+                 "unit", "started_at", "amount", "currency", "plan_id", "rated_at", "part",
+                 "rate_plan_id", "tariff_version", "band", "destination_prefix", "allowance",
+                 "pre_rated", "explanation"]
+Pricer = Callable[[dict[CycleKey, CycleState]], Pricing]
+"""Prices a batch given the locked cycle states it reads."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +74,13 @@ class RatedRecordStore:
         self.pool = pool
 
     async def save(
-        self, message_id: str, tenant_id: UUID, rated: list[RatedRecord],
-        unrated: list[UnratedRecord],
+        self, message_id: str, tenant_id: UUID, cycles: set[CycleKey], pricer: Pricer
     ) -> bool:
-        """Store a message's results once; False when the message was already processed."""
+        """Price and store a message's records once, with the cycle states they advance, atomically.
+
+        The cycle states are locked first, so concurrent batches of an account never both spend
+        the same allowance; False when the message was already processed.
+        """
         now = datetime.now(UTC)
         async with self.pool.acquire() as conn, conn.transaction():
             first_time = await conn.fetchval(
@@ -66,24 +89,64 @@ class RatedRecordStore:
             )
             if not first_time:
                 return False
-            await conn.execute("CREATE TEMP TABLE rated (LIKE rating.rated_records) ON COMMIT DROP")
-            await conn.copy_records_to_table("rated", columns=RATED_COLUMNS, records=[
-                (tenant_id, r.record.source, r.record.record_id, r.record.account_id,
-                 r.record.service_type, r.record.quantity, r.record.unit, r.record.started_at,
-                 r.amount.amount, r.amount.currency, r.plan_id, now)
-                for r in rated
-            ])
-            await conn.execute(
-                "INSERT INTO rating.rated_records SELECT * FROM rated ON CONFLICT DO NOTHING"
-            )
+            pricing = pricer(await self._lock_cycles(conn, tenant_id, cycles))
+            await self._store_rated(conn, tenant_id, pricing.rated, now)
             await conn.executemany(
                 "INSERT INTO rating.unrated_records VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
                 " ON CONFLICT DO NOTHING",
                 [(tenant_id, u.record.source, u.record.record_id, u.record.account_id,
                   u.record.service_type, u.record.quantity, u.record.started_at, u.reason, now)
-                 for u in unrated],
+                 for u in pricing.unrated],
+            )
+            await conn.executemany(
+                "UPDATE rating.cycle_states SET state = $4"
+                " WHERE tenant_id = $1 AND account_id = $2 AND cycle_start = $3",
+                [(tenant_id, account_id, start, json.dumps(state_to_json(state)))
+                 for (account_id, start), state in pricing.states.items()],
             )
         return True
+
+    @staticmethod
+    async def _lock_cycles(
+        conn: asyncpg.Connection, tenant_id: UUID, cycles: set[CycleKey]
+    ) -> dict[CycleKey, CycleState]:
+        """Create missing cycle rows, then lock and read them in a stable order."""
+        if not cycles:
+            return {}
+        ordered = sorted(cycles, key=lambda c: (str(c[0]), c[1]))
+        accounts, starts = [c[0] for c in ordered], [c[1] for c in ordered]
+        await conn.execute(
+            "INSERT INTO rating.cycle_states (tenant_id, account_id, cycle_start, state)"
+            " SELECT $1, a, d, '{}' FROM unnest($2::uuid[], $3::date[]) AS c(a, d)"
+            " ON CONFLICT DO NOTHING", tenant_id, accounts, starts,
+        )
+        rows = await conn.fetch(
+            "SELECT account_id, cycle_start, state FROM rating.cycle_states WHERE tenant_id = $1"
+            " AND (account_id, cycle_start) IN (SELECT * FROM unnest($2::uuid[], $3::date[]))"
+            " ORDER BY account_id, cycle_start FOR UPDATE", tenant_id, accounts, starts,
+        )
+        return {(row["account_id"], row["cycle_start"]): state_from_json(json.loads(row["state"]))
+                for row in rows}
+
+    @staticmethod
+    async def _store_rated(
+        conn: asyncpg.Connection, tenant_id: UUID, parts: list[RatedPart], now: datetime
+    ) -> None:
+        if not parts:
+            return
+        await conn.execute("CREATE TEMP TABLE rated (LIKE rating.rated_records) ON COMMIT DROP")
+        await conn.copy_records_to_table("rated", columns=RATED_COLUMNS, records=[
+            (tenant_id, p.record.source, p.record.record_id, p.record.account_id,
+             p.record.service_type, p.quantity, p.record.unit, p.record.started_at,
+             p.amount.amount, p.amount.currency, p.plan_id, now, p.part, p.rate_plan_id,
+             p.tariff_version, p.band, p.destination_prefix, p.allowance, p.pre_rated,
+             p.explanation)
+            for p in parts
+        ])
+        await conn.execute(
+            f"INSERT INTO rating.rated_records ({', '.join(RATED_COLUMNS)})"
+            f" SELECT {', '.join(RATED_COLUMNS)} FROM rated ON CONFLICT DO NOTHING"
+        )
 
     async def summarize(
         self, tenant_id: UUID, account_ids: list[UUID], start: datetime, end: datetime

@@ -23,6 +23,7 @@ async def create_plan(
         tenant_id=str(caller.tenant_id), name=body.name, currency=body.currency,
         recurring_fee=body.recurring_fee,
         usage_prices=[invoice_pb2.UsagePrice(**price.model_dump()) for price in body.usage_prices],
+        rate_plan_id=body.rate_plan_id or "",
     ), timeout=c.timeout)
     return jsonable(plan)
 

@@ -98,6 +98,12 @@ class Plan(TenantAggregate):
         self.currency = currency
         self.recurring_fee = recurring_fee
         self.usage_prices = usage_prices
+        self.rate_plan_id: UUID | None = None
+
+    @event("RatePlanLinked")
+    def link_rate_plan(self, rate_plan_id: UUID) -> None:
+        """Price usage with a versioned rate plan of the rating service instead of usage_prices."""
+        self.rate_plan_id = rate_plan_id
 
     def prices(self) -> list[UsagePrice]:
         """The usage prices as value objects."""

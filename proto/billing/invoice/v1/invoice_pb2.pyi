@@ -18,18 +18,20 @@ class UsagePrice(_message.Message):
     def __init__(self, service_type: _Optional[str] = ..., unit: _Optional[str] = ..., unit_price: _Optional[str] = ...) -> None: ...
 
 class CreatePlanRequest(_message.Message):
-    __slots__ = ("tenant_id", "name", "currency", "recurring_fee", "usage_prices")
+    __slots__ = ("tenant_id", "name", "currency", "recurring_fee", "usage_prices", "rate_plan_id")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     CURRENCY_FIELD_NUMBER: _ClassVar[int]
     RECURRING_FEE_FIELD_NUMBER: _ClassVar[int]
     USAGE_PRICES_FIELD_NUMBER: _ClassVar[int]
+    RATE_PLAN_ID_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     name: str
     currency: str
     recurring_fee: str
     usage_prices: _containers.RepeatedCompositeFieldContainer[UsagePrice]
-    def __init__(self, tenant_id: _Optional[str] = ..., name: _Optional[str] = ..., currency: _Optional[str] = ..., recurring_fee: _Optional[str] = ..., usage_prices: _Optional[_Iterable[_Union[UsagePrice, _Mapping]]] = ...) -> None: ...
+    rate_plan_id: str
+    def __init__(self, tenant_id: _Optional[str] = ..., name: _Optional[str] = ..., currency: _Optional[str] = ..., recurring_fee: _Optional[str] = ..., usage_prices: _Optional[_Iterable[_Union[UsagePrice, _Mapping]]] = ..., rate_plan_id: _Optional[str] = ...) -> None: ...
 
 class GetPlanRequest(_message.Message):
     __slots__ = ("tenant_id", "plan_id")
@@ -40,18 +42,20 @@ class GetPlanRequest(_message.Message):
     def __init__(self, tenant_id: _Optional[str] = ..., plan_id: _Optional[str] = ...) -> None: ...
 
 class Plan(_message.Message):
-    __slots__ = ("plan_id", "name", "currency", "recurring_fee", "usage_prices")
+    __slots__ = ("plan_id", "name", "currency", "recurring_fee", "usage_prices", "rate_plan_id")
     PLAN_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     CURRENCY_FIELD_NUMBER: _ClassVar[int]
     RECURRING_FEE_FIELD_NUMBER: _ClassVar[int]
     USAGE_PRICES_FIELD_NUMBER: _ClassVar[int]
+    RATE_PLAN_ID_FIELD_NUMBER: _ClassVar[int]
     plan_id: str
     name: str
     currency: str
     recurring_fee: _common_pb2.Money
     usage_prices: _containers.RepeatedCompositeFieldContainer[UsagePrice]
-    def __init__(self, plan_id: _Optional[str] = ..., name: _Optional[str] = ..., currency: _Optional[str] = ..., recurring_fee: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., usage_prices: _Optional[_Iterable[_Union[UsagePrice, _Mapping]]] = ...) -> None: ...
+    rate_plan_id: str
+    def __init__(self, plan_id: _Optional[str] = ..., name: _Optional[str] = ..., currency: _Optional[str] = ..., recurring_fee: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., usage_prices: _Optional[_Iterable[_Union[UsagePrice, _Mapping]]] = ..., rate_plan_id: _Optional[str] = ...) -> None: ...
 
 class OpenAccountRequest(_message.Message):
     __slots__ = ("tenant_id", "name", "billing_email", "plan_id", "timezone", "currency", "identities")
@@ -152,16 +156,20 @@ class GetRatingContextRequest(_message.Message):
     def __init__(self, tenant_id: _Optional[str] = ..., account_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class RatingContext(_message.Message):
-    __slots__ = ("account_id", "plan_id", "currency", "usage_prices")
+    __slots__ = ("account_id", "plan_id", "currency", "usage_prices", "rate_plan_id", "timezone")
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     PLAN_ID_FIELD_NUMBER: _ClassVar[int]
     CURRENCY_FIELD_NUMBER: _ClassVar[int]
     USAGE_PRICES_FIELD_NUMBER: _ClassVar[int]
+    RATE_PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    TIMEZONE_FIELD_NUMBER: _ClassVar[int]
     account_id: str
     plan_id: str
     currency: str
     usage_prices: _containers.RepeatedCompositeFieldContainer[UsagePrice]
-    def __init__(self, account_id: _Optional[str] = ..., plan_id: _Optional[str] = ..., currency: _Optional[str] = ..., usage_prices: _Optional[_Iterable[_Union[UsagePrice, _Mapping]]] = ...) -> None: ...
+    rate_plan_id: str
+    timezone: str
+    def __init__(self, account_id: _Optional[str] = ..., plan_id: _Optional[str] = ..., currency: _Optional[str] = ..., usage_prices: _Optional[_Iterable[_Union[UsagePrice, _Mapping]]] = ..., rate_plan_id: _Optional[str] = ..., timezone: _Optional[str] = ...) -> None: ...
 
 class GetRatingContextResponse(_message.Message):
     __slots__ = ("contexts", "unknown_account_ids")

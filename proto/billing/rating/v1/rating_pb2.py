@@ -26,7 +26,7 @@ from billing.common.v1 import common_pb2 as billing_dot_common_dot_v1_dot_common
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x62illing/rating/v1/rating.proto\x12\x11\x62illing.rating.v1\x1a\x1e\x62illing/common/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa1\x01\n\x15SummarizeUsageRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63\x63ount_ids\x18\x02 \x03(\t\x12\x30\n\x0cperiod_start\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nperiod_end\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa8\x01\n\x0cUsageSummary\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x14\n\x0cservice_type\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\x10\n\x08quantity\x18\x04 \x01(\t\x12(\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x14\n\x0crecord_count\x18\x06 \x01(\x03\x12\x0e\n\x06\x64igest\x18\x07 \x01(\t\"L\n\x16SummarizeUsageResponse\x12\x32\n\tsummaries\x18\x01 \x03(\x0b\x32\x1f.billing.rating.v1.UsageSummary2v\n\rRatingService\x12\x65\n\x0eSummarizeUsage\x12(.billing.rating.v1.SummarizeUsageRequest\x1a).billing.rating.v1.SummarizeUsageResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x62illing/rating/v1/rating.proto\x12\x11\x62illing.rating.v1\x1a\x1e\x62illing/common/v1/common.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa1\x01\n\x15SummarizeUsageRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63\x63ount_ids\x18\x02 \x03(\t\x12\x30\n\x0cperiod_start\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nperiod_end\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa8\x01\n\x0cUsageSummary\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x14\n\x0cservice_type\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\x10\n\x08quantity\x18\x04 \x01(\t\x12(\n\x06\x61mount\x18\x05 \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x14\n\x0crecord_count\x18\x06 \x01(\x03\x12\x0e\n\x06\x64igest\x18\x07 \x01(\t\"L\n\x16SummarizeUsageResponse\x12\x32\n\tsummaries\x18\x01 \x03(\x0b\x32\x1f.billing.rating.v1.UsageSummary\"W\n\x11TariffVersionInfo\x12\x0f\n\x07version\x18\x01 \x01(\x05\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_from\x18\x02 \x01(\t\x12\x19\n\x11\x64\x65\x66inition_digest\x18\x03 \x01(\t\"x\n\x08RatePlan\x12\x14\n\x0crate_plan_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12\x36\n\x08versions\x18\x04 \x03(\x0b\x32$.billing.rating.v1.TariffVersionInfo\"J\n\x15\x43reateRatePlanRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\"w\n\x1bPublishTariffVersionRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x14\n\x0crate_plan_id\x18\x02 \x01(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_from\x18\x03 \x01(\t\x12\x17\n\x0f\x64\x65\x66inition_json\x18\x04 \x01(\t\"_\n\x1cPublishTariffVersionResponse\x12.\n\trate_plan\x18\x01 \x01(\x0b\x32\x1b.billing.rating.v1.RatePlan\x12\x0f\n\x07version\x18\x02 \x01(\x05\"q\n\x18ImportDestinationsHeader\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x14\n\x0crate_plan_id\x18\x02 \x01(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_from\x18\x03 \x01(\t\x12\x14\n\x0cservice_type\x18\x04 \x01(\t\"p\n\x17ImportDestinationsChunk\x12=\n\x06header\x18\x01 \x01(\x0b\x32+.billing.rating.v1.ImportDestinationsHeaderH\x00\x12\x0e\n\x04\x64\x61ta\x18\x02 \x01(\x0cH\x00\x42\x06\n\x04part\"B\n\x13\x44\x65stinationRowError\x12\x0c\n\x04line\x18\x01 \x01(\x03\x12\r\n\x05\x66ield\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\xc7\x01\n\x1aImportDestinationsResponse\x12.\n\trate_plan\x18\x01 \x01(\x0b\x32\x1b.billing.rating.v1.RatePlan\x12\x0f\n\x07version\x18\x02 \x01(\x05\x12\x0c\n\x04rows\x18\x03 \x01(\x03\x12\r\n\x05\x62ytes\x18\x04 \x01(\x03\x12\x36\n\x06\x65rrors\x18\x05 \x03(\x0b\x32&.billing.rating.v1.DestinationRowError\x12\x13\n\x0b\x65rror_count\x18\x06 \x01(\x03\"L\n\x12GetRatePlanRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x14\n\x0crate_plan_id\x18\x02 \x01(\t\x12\r\n\x05\x61s_of\x18\x03 \x01(\t\"\x97\x01\n\x13GetRatePlanResponse\x12.\n\trate_plan\x18\x01 \x01(\x0b\x32\x1b.billing.rating.v1.RatePlan\x12\x37\n\tin_effect\x18\x02 \x01(\x0b\x32$.billing.rating.v1.TariffVersionInfo\x12\x17\n\x0f\x64\x65\x66inition_json\x18\x03 \x01(\t\")\n\x14ListRatePlansRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\"~\n\x0fRatePlanSummary\x12\x14\n\x0crate_plan_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08\x63urrency\x18\x03 \x01(\t\x12\x16\n\x0elatest_version\x18\x04 \x01(\x05\x12\x1d\n\x15latest_effective_from\x18\x05 \x01(\t\"O\n\x15ListRatePlansResponse\x12\x36\n\nrate_plans\x18\x01 \x03(\x0b\x32\".billing.rating.v1.RatePlanSummary2\xfd\x04\n\rRatingService\x12\x65\n\x0eSummarizeUsage\x12(.billing.rating.v1.SummarizeUsageRequest\x1a).billing.rating.v1.SummarizeUsageResponse\x12W\n\x0e\x43reateRatePlan\x12(.billing.rating.v1.CreateRatePlanRequest\x1a\x1b.billing.rating.v1.RatePlan\x12w\n\x14PublishTariffVersion\x12..billing.rating.v1.PublishTariffVersionRequest\x1a/.billing.rating.v1.PublishTariffVersionResponse\x12q\n\x12ImportDestinations\x12*.billing.rating.v1.ImportDestinationsChunk\x1a-.billing.rating.v1.ImportDestinationsResponse(\x01\x12\\\n\x0bGetRatePlan\x12%.billing.rating.v1.GetRatePlanRequest\x1a&.billing.rating.v1.GetRatePlanResponse\x12\x62\n\rListRatePlans\x12\'.billing.rating.v1.ListRatePlansRequest\x1a(.billing.rating.v1.ListRatePlansResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -39,6 +39,34 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_USAGESUMMARY']._serialized_end=451
   _globals['_SUMMARIZEUSAGERESPONSE']._serialized_start=453
   _globals['_SUMMARIZEUSAGERESPONSE']._serialized_end=529
-  _globals['_RATINGSERVICE']._serialized_start=531
-  _globals['_RATINGSERVICE']._serialized_end=649
+  _globals['_TARIFFVERSIONINFO']._serialized_start=531
+  _globals['_TARIFFVERSIONINFO']._serialized_end=618
+  _globals['_RATEPLAN']._serialized_start=620
+  _globals['_RATEPLAN']._serialized_end=740
+  _globals['_CREATERATEPLANREQUEST']._serialized_start=742
+  _globals['_CREATERATEPLANREQUEST']._serialized_end=816
+  _globals['_PUBLISHTARIFFVERSIONREQUEST']._serialized_start=818
+  _globals['_PUBLISHTARIFFVERSIONREQUEST']._serialized_end=937
+  _globals['_PUBLISHTARIFFVERSIONRESPONSE']._serialized_start=939
+  _globals['_PUBLISHTARIFFVERSIONRESPONSE']._serialized_end=1034
+  _globals['_IMPORTDESTINATIONSHEADER']._serialized_start=1036
+  _globals['_IMPORTDESTINATIONSHEADER']._serialized_end=1149
+  _globals['_IMPORTDESTINATIONSCHUNK']._serialized_start=1151
+  _globals['_IMPORTDESTINATIONSCHUNK']._serialized_end=1263
+  _globals['_DESTINATIONROWERROR']._serialized_start=1265
+  _globals['_DESTINATIONROWERROR']._serialized_end=1331
+  _globals['_IMPORTDESTINATIONSRESPONSE']._serialized_start=1334
+  _globals['_IMPORTDESTINATIONSRESPONSE']._serialized_end=1533
+  _globals['_GETRATEPLANREQUEST']._serialized_start=1535
+  _globals['_GETRATEPLANREQUEST']._serialized_end=1611
+  _globals['_GETRATEPLANRESPONSE']._serialized_start=1614
+  _globals['_GETRATEPLANRESPONSE']._serialized_end=1765
+  _globals['_LISTRATEPLANSREQUEST']._serialized_start=1767
+  _globals['_LISTRATEPLANSREQUEST']._serialized_end=1808
+  _globals['_RATEPLANSUMMARY']._serialized_start=1810
+  _globals['_RATEPLANSUMMARY']._serialized_end=1936
+  _globals['_LISTRATEPLANSRESPONSE']._serialized_start=1938
+  _globals['_LISTRATEPLANSRESPONSE']._serialized_end=2017
+  _globals['_RATINGSERVICE']._serialized_start=2020
+  _globals['_RATINGSERVICE']._serialized_end=2657
 # @@protoc_insertion_point(module_scope)

@@ -45,3 +45,147 @@ class SummarizeUsageResponse(_message.Message):
     SUMMARIES_FIELD_NUMBER: _ClassVar[int]
     summaries: _containers.RepeatedCompositeFieldContainer[UsageSummary]
     def __init__(self, summaries: _Optional[_Iterable[_Union[UsageSummary, _Mapping]]] = ...) -> None: ...
+
+class TariffVersionInfo(_message.Message):
+    __slots__ = ("version", "effective_from", "definition_digest")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_FROM_FIELD_NUMBER: _ClassVar[int]
+    DEFINITION_DIGEST_FIELD_NUMBER: _ClassVar[int]
+    version: int
+    effective_from: str
+    definition_digest: str
+    def __init__(self, version: _Optional[int] = ..., effective_from: _Optional[str] = ..., definition_digest: _Optional[str] = ...) -> None: ...
+
+class RatePlan(_message.Message):
+    __slots__ = ("rate_plan_id", "name", "currency", "versions")
+    RATE_PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    rate_plan_id: str
+    name: str
+    currency: str
+    versions: _containers.RepeatedCompositeFieldContainer[TariffVersionInfo]
+    def __init__(self, rate_plan_id: _Optional[str] = ..., name: _Optional[str] = ..., currency: _Optional[str] = ..., versions: _Optional[_Iterable[_Union[TariffVersionInfo, _Mapping]]] = ...) -> None: ...
+
+class CreateRatePlanRequest(_message.Message):
+    __slots__ = ("tenant_id", "name", "currency")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    name: str
+    currency: str
+    def __init__(self, tenant_id: _Optional[str] = ..., name: _Optional[str] = ..., currency: _Optional[str] = ...) -> None: ...
+
+class PublishTariffVersionRequest(_message.Message):
+    __slots__ = ("tenant_id", "rate_plan_id", "effective_from", "definition_json")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    RATE_PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_FROM_FIELD_NUMBER: _ClassVar[int]
+    DEFINITION_JSON_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    rate_plan_id: str
+    effective_from: str
+    definition_json: str
+    def __init__(self, tenant_id: _Optional[str] = ..., rate_plan_id: _Optional[str] = ..., effective_from: _Optional[str] = ..., definition_json: _Optional[str] = ...) -> None: ...
+
+class PublishTariffVersionResponse(_message.Message):
+    __slots__ = ("rate_plan", "version")
+    RATE_PLAN_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    rate_plan: RatePlan
+    version: int
+    def __init__(self, rate_plan: _Optional[_Union[RatePlan, _Mapping]] = ..., version: _Optional[int] = ...) -> None: ...
+
+class ImportDestinationsHeader(_message.Message):
+    __slots__ = ("tenant_id", "rate_plan_id", "effective_from", "service_type")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    RATE_PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_FROM_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    rate_plan_id: str
+    effective_from: str
+    service_type: str
+    def __init__(self, tenant_id: _Optional[str] = ..., rate_plan_id: _Optional[str] = ..., effective_from: _Optional[str] = ..., service_type: _Optional[str] = ...) -> None: ...
+
+class ImportDestinationsChunk(_message.Message):
+    __slots__ = ("header", "data")
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    header: ImportDestinationsHeader
+    data: bytes
+    def __init__(self, header: _Optional[_Union[ImportDestinationsHeader, _Mapping]] = ..., data: _Optional[bytes] = ...) -> None: ...
+
+class DestinationRowError(_message.Message):
+    __slots__ = ("line", "field", "reason")
+    LINE_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    line: int
+    field: str
+    reason: str
+    def __init__(self, line: _Optional[int] = ..., field: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ImportDestinationsResponse(_message.Message):
+    __slots__ = ("rate_plan", "version", "rows", "bytes", "errors", "error_count")
+    RATE_PLAN_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    BYTES_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_COUNT_FIELD_NUMBER: _ClassVar[int]
+    rate_plan: RatePlan
+    version: int
+    rows: int
+    bytes: int
+    errors: _containers.RepeatedCompositeFieldContainer[DestinationRowError]
+    error_count: int
+    def __init__(self, rate_plan: _Optional[_Union[RatePlan, _Mapping]] = ..., version: _Optional[int] = ..., rows: _Optional[int] = ..., bytes: _Optional[int] = ..., errors: _Optional[_Iterable[_Union[DestinationRowError, _Mapping]]] = ..., error_count: _Optional[int] = ...) -> None: ...
+
+class GetRatePlanRequest(_message.Message):
+    __slots__ = ("tenant_id", "rate_plan_id", "as_of")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    RATE_PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    rate_plan_id: str
+    as_of: str
+    def __init__(self, tenant_id: _Optional[str] = ..., rate_plan_id: _Optional[str] = ..., as_of: _Optional[str] = ...) -> None: ...
+
+class GetRatePlanResponse(_message.Message):
+    __slots__ = ("rate_plan", "in_effect", "definition_json")
+    RATE_PLAN_FIELD_NUMBER: _ClassVar[int]
+    IN_EFFECT_FIELD_NUMBER: _ClassVar[int]
+    DEFINITION_JSON_FIELD_NUMBER: _ClassVar[int]
+    rate_plan: RatePlan
+    in_effect: TariffVersionInfo
+    definition_json: str
+    def __init__(self, rate_plan: _Optional[_Union[RatePlan, _Mapping]] = ..., in_effect: _Optional[_Union[TariffVersionInfo, _Mapping]] = ..., definition_json: _Optional[str] = ...) -> None: ...
+
+class ListRatePlansRequest(_message.Message):
+    __slots__ = ("tenant_id",)
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    def __init__(self, tenant_id: _Optional[str] = ...) -> None: ...
+
+class RatePlanSummary(_message.Message):
+    __slots__ = ("rate_plan_id", "name", "currency", "latest_version", "latest_effective_from")
+    RATE_PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    CURRENCY_FIELD_NUMBER: _ClassVar[int]
+    LATEST_VERSION_FIELD_NUMBER: _ClassVar[int]
+    LATEST_EFFECTIVE_FROM_FIELD_NUMBER: _ClassVar[int]
+    rate_plan_id: str
+    name: str
+    currency: str
+    latest_version: int
+    latest_effective_from: str
+    def __init__(self, rate_plan_id: _Optional[str] = ..., name: _Optional[str] = ..., currency: _Optional[str] = ..., latest_version: _Optional[int] = ..., latest_effective_from: _Optional[str] = ...) -> None: ...
+
+class ListRatePlansResponse(_message.Message):
+    __slots__ = ("rate_plans",)
+    RATE_PLANS_FIELD_NUMBER: _ClassVar[int]
+    rate_plans: _containers.RepeatedCompositeFieldContainer[RatePlanSummary]
+    def __init__(self, rate_plans: _Optional[_Iterable[_Union[RatePlanSummary, _Mapping]]] = ...) -> None: ...

@@ -40,6 +40,31 @@ class RatingServiceStub:
                 request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageRequest.SerializeToString,
                 response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageResponse.FromString,
                 _registered_method=True)
+        self.CreateRatePlan = channel.unary_unary(
+                '/billing.rating.v1.RatingService/CreateRatePlan',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.CreateRatePlanRequest.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.RatePlan.FromString,
+                _registered_method=True)
+        self.PublishTariffVersion = channel.unary_unary(
+                '/billing.rating.v1.RatingService/PublishTariffVersion',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.PublishTariffVersionRequest.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.PublishTariffVersionResponse.FromString,
+                _registered_method=True)
+        self.ImportDestinations = channel.stream_unary(
+                '/billing.rating.v1.RatingService/ImportDestinations',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ImportDestinationsChunk.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.ImportDestinationsResponse.FromString,
+                _registered_method=True)
+        self.GetRatePlan = channel.unary_unary(
+                '/billing.rating.v1.RatingService/GetRatePlan',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.GetRatePlanRequest.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.GetRatePlanResponse.FromString,
+                _registered_method=True)
+        self.ListRatePlans = channel.unary_unary(
+                '/billing.rating.v1.RatingService/ListRatePlans',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListRatePlansRequest.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListRatePlansResponse.FromString,
+                _registered_method=True)
 
 
 class RatingServiceServicer:
@@ -53,6 +78,43 @@ class RatingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateRatePlan(self, request, context):
+        """Tariff catalog (docs/rating.md, "Tariff catalog").
+        A new rate plan, without versions yet.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PublishTariffVersion(self, request, context):
+        """Publish the next version of a rate plan from a JSON definition.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ImportDestinations(self, request_iterator, context):
+        """Publish the next version with a CSV destination table replacing the voice (or SMS) rates of
+        the latest version: a header message, then the file's bytes in chunks.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRatePlan(self, request, context):
+        """A rate plan and its versions; with as_of, the version in effect that day and its definition.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRatePlans(self, request, context):
+        """The tenant's rate plans by name.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RatingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -60,6 +122,31 @@ def add_RatingServiceServicer_to_server(servicer, server):
                     servicer.SummarizeUsage,
                     request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageRequest.FromString,
                     response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageResponse.SerializeToString,
+            ),
+            'CreateRatePlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateRatePlan,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.CreateRatePlanRequest.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.RatePlan.SerializeToString,
+            ),
+            'PublishTariffVersion': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishTariffVersion,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.PublishTariffVersionRequest.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.PublishTariffVersionResponse.SerializeToString,
+            ),
+            'ImportDestinations': grpc.stream_unary_rpc_method_handler(
+                    servicer.ImportDestinations,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.ImportDestinationsChunk.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ImportDestinationsResponse.SerializeToString,
+            ),
+            'GetRatePlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRatePlan,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.GetRatePlanRequest.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.GetRatePlanResponse.SerializeToString,
+            ),
+            'ListRatePlans': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRatePlans,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListRatePlansRequest.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListRatePlansResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,6 +177,141 @@ class RatingService:
             '/billing.rating.v1.RatingService/SummarizeUsage',
             billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageRequest.SerializeToString,
             billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateRatePlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.rating.v1.RatingService/CreateRatePlan',
+            billing_dot_rating_dot_v1_dot_rating__pb2.CreateRatePlanRequest.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.RatePlan.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PublishTariffVersion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.rating.v1.RatingService/PublishTariffVersion',
+            billing_dot_rating_dot_v1_dot_rating__pb2.PublishTariffVersionRequest.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.PublishTariffVersionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportDestinations(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/billing.rating.v1.RatingService/ImportDestinations',
+            billing_dot_rating_dot_v1_dot_rating__pb2.ImportDestinationsChunk.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.ImportDestinationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRatePlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.rating.v1.RatingService/GetRatePlan',
+            billing_dot_rating_dot_v1_dot_rating__pb2.GetRatePlanRequest.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.GetRatePlanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRatePlans(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.rating.v1.RatingService/ListRatePlans',
+            billing_dot_rating_dot_v1_dot_rating__pb2.ListRatePlansRequest.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.ListRatePlansResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,1 @@
+"""Tariff catalog of the rating service: versioned, event-sourced rate plans and their definitions."""

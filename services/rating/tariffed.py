@@ -1,0 +1,170 @@
+"""Rating a batch: accounts whose plan names a rate plan are priced by the pricing engine against
+their bill-cycle state; the others by their plan's flat usage prices.
+
+The cycle of a record is the calendar month, in the account's timezone, of its start. Allowances
+and tiers of a cycle are consumed in event order within a batch and in arrival order across
+batches; re-rating a period replays it strictly in event order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Protocol
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from services.rating.domain import (
+    RatedPart,
+    RatedRecord,
+    RatingContext,
+    RecordToRate,
+    UnratedRecord,
+    rate,
+)
+from services.rating.pricing import CycleState, Priced, TariffVersion, Unrated, UsageToPrice, price
+
+CycleKey = tuple[UUID, date]
+"""An account's bill cycle: (account id, first day of the cycle)."""
+VersionKey = tuple[UUID, date]
+"""A rate plan on a day: (rate plan id, local day)."""
+
+
+class TariffLookup(Protocol):
+    """Where the tariff version in effect on a day is found."""
+
+    async def version_at(
+        self, tenant_id: UUID, rate_plan_id: UUID, day: date
+    ) -> TariffVersion | None: ...
+
+
+def local_day(instant: datetime, timezone: str) -> date:
+    """The day the instant falls on in the timezone."""
+    return instant.astimezone(ZoneInfo(timezone)).date()
+
+
+def cycle_of(instant: datetime, timezone: str) -> date:
+    """The first day of the record's bill cycle: its local calendar month."""
+    return local_day(instant, timezone).replace(day=1)
+
+
+def needed_versions(
+    records: Iterable[RecordToRate], contexts: Mapping[UUID, RatingContext]
+) -> set[VersionKey]:
+    """The (rate plan, day) pairs whose tariff versions the batch needs."""
+    keys = set()
+    for record in records:
+        context = contexts.get(record.account_id)
+        if context is not None and context.rate_plan_id is not None:
+            keys.add((context.rate_plan_id, local_day(record.started_at, context.timezone)))
+    return keys
+
+
+def needed_cycles(
+    records: Iterable[RecordToRate], contexts: Mapping[UUID, RatingContext]
+) -> set[CycleKey]:
+    """The bill cycles whose state the batch reads and advances."""
+    keys = set()
+    for record in records:
+        context = contexts.get(record.account_id)
+        if context is not None and context.rate_plan_id is not None:
+            keys.add((record.account_id, cycle_of(record.started_at, context.timezone)))
+    return keys
+
+
+def to_price(record: RecordToRate) -> UsageToPrice:
+    """The engine's view of a usage record."""
+    return UsageToPrice(
+        source=record.source, record_id=record.record_id, account_id=record.account_id,
+        service_type=record.service_type, quantity=record.quantity, started_at=record.started_at,
+        destination=record.destination, duration_seconds=record.duration,
+        upstream_price=record.upstream_price,
+    )
+
+
+def part_of(record: RecordToRate, priced: Priced, plan_id: UUID) -> RatedPart:
+    """A priced part as stored."""
+    return RatedPart(
+        record, priced.part, priced.quantity, priced.amount, plan_id,
+        rate_plan_id=priced.rate_plan_id, tariff_version=priced.tariff_version, band=priced.band,
+        destination_prefix=priced.destination_prefix, allowance=priced.allowance,
+        pre_rated=priced.pre_rated, explanation=priced.explanation,
+    )
+
+
+@dataclass
+class Pricing:
+    """The rated parts, the unrated records and the cycle states after a batch."""
+
+    rated: list[RatedPart] = field(default_factory=list)
+    unrated: list[UnratedRecord] = field(default_factory=list)
+    states: dict[CycleKey, CycleState] = field(default_factory=dict)
+
+
+def price_all(
+    records: list[RecordToRate], contexts: Mapping[UUID, RatingContext],
+    versions: Mapping[VersionKey, TariffVersion | None], states: Mapping[CycleKey, CycleState],
+) -> Pricing:
+    """Price a batch deterministically: each account's records in event order."""
+    result = Pricing(states=dict(states))
+    ordered = sorted(records, key=lambda r: (str(r.account_id), r.started_at, r.source, r.record_id))
+    for record in ordered:
+        context = contexts.get(record.account_id)
+        if context is None or context.rate_plan_id is None:
+            flat = rate(record, context)
+            if isinstance(flat, RatedRecord):
+                result.rated.append(RatedPart.whole(flat))
+            else:
+                result.unrated.append(flat)
+            continue
+        version = versions.get((context.rate_plan_id, local_day(record.started_at, context.timezone)))
+        if version is None:
+            result.unrated.append(UnratedRecord(record, "no_tariff_version"))
+            continue
+        cycle = (record.account_id, cycle_of(record.started_at, context.timezone))
+        outcome, result.states[cycle] = price(
+            to_price(record), version, context.timezone, result.states.get(cycle, CycleState()))
+        if isinstance(outcome, Unrated):
+            result.unrated.append(UnratedRecord(record, outcome.reason.value))
+        else:
+            result.rated += [part_of(record, priced, context.plan_id) for priced in outcome]
+    return result
+
+
+def state_to_json(state: CycleState) -> dict[str, dict[str, str]]:
+    """A cycle state as stored."""
+    return {"used": {name: str(q) for name, q in state.allowances_used},
+            "totals": {name: str(q) for name, q in state.charged_totals}}
+
+
+def state_from_json(data: Mapping[str, Mapping[str, str]]) -> CycleState:
+    """A cycle state read back."""
+    return CycleState.of(
+        used={name: Decimal(q) for name, q in data.get("used", {}).items()},
+        totals={name: Decimal(q) for name, q in data.get("totals", {}).items()},
+    )
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The price of a hypothetical record now, and each allowance's remainder before and after it."""
+
+    parts: list[Priced]
+    remaining_before: dict[str, Decimal]
+    remaining_after: dict[str, Decimal]
+
+
+def quote(
+    record: RecordToRate, context: RatingContext, version: TariffVersion, state: CycleState
+) -> Quote | Unrated:
+    """Price a record without recording it (prepaid authorization): the state is not changed."""
+    outcome, after = price(to_price(record), version, context.timezone, state)
+    if isinstance(outcome, Unrated):
+        return outcome
+    return Quote(
+        outcome,
+        {a.name: state.remaining(a) for a in version.allowances},
+        {a.name: after.remaining(a) for a in version.allowances},
+    )
