@@ -10,18 +10,47 @@ from billing.rating.v1 import rating_pb2, rating_pb2_grpc
 
 from kernel.errors import InvalidInputError
 from kernel.grpc import maps_domain_errors
-from kernel.wire import id_from_wire
+from kernel.wire import id_from_wire, money_to_proto
 from services.rating.catalog.application import TariffCatalog
 from services.rating.catalog.grpc_api import CatalogServicer
+from services.rating.quotes import Quoting
 from services.rating.store import RatedRecordStore
 
 
 class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
     """Rated usage and the tariff catalog over gRPC."""
 
-    def __init__(self, store: RatedRecordStore, catalog: TariffCatalog) -> None:
+    def __init__(self, store: RatedRecordStore, catalog: TariffCatalog, quoting: Quoting) -> None:
         self.store = store
         self.catalog = catalog
+        self.quoting = quoting
+
+    @maps_domain_errors
+    async def Quote(
+        self, request: rating_pb2.QuoteRequest, context: grpc.aio.ServicerContext
+    ) -> rating_pb2.QuoteResponse:
+        result = await self.quoting.quote(
+            id_from_wire(request.tenant_id, "tenant_id"),
+            id_from_wire(request.account_id, "account_id"), request.service_type,
+            request.quantity, request.destination, request.started_at,
+        )
+        first = result.parts[0]
+        return rating_pb2.QuoteResponse(
+            parts=[rating_pb2.QuotedPart(
+                part=p.part, quantity=str(p.quantity), billed_quantity=str(p.billed_quantity),
+                amount=money_to_proto(p.amount), band=p.band or "",
+                destination_prefix=p.destination_prefix or "",
+                destination_name=p.destination_name or "", allowance=p.allowance or "",
+                explanation=p.explanation,
+            ) for p in result.parts],
+            total=money_to_proto(sum((p.amount for p in result.parts[1:]), first.amount)),
+            allowances=[
+                rating_pb2.AllowanceRemaining(name=name, before=str(before),
+                                              after=str(result.remaining_after[name]))
+                for name, before in result.remaining_before.items()
+            ],
+            rate_plan_id=str(first.rate_plan_id), tariff_version=first.tariff_version,
+        )
 
     @maps_domain_errors
     async def SummarizeUsage(

@@ -6,15 +6,17 @@ import asyncio
 
 from billing.rating.v1 import rating_pb2_grpc
 
+from kernel.clock import SystemClock
 from kernel.database import create_pool, ensure_schema, eventsourcing_env
 from kernel.grpc import GrpcServer, channel
 from kernel.messaging import USAGE_STREAM, PullConsumer, connect, ensure_stream
 from kernel.runtime import Lifecycle, bootstrap_process
 from services.rating.catalog.application import TariffCatalog
 from services.rating.catalog.grpc_api import CatalogTariffs
-from services.rating.consumer import USAGE_SUBJECT, UsageBatchHandler
+from services.rating.consumer import UsageBatchHandler, owned_partitions, partition_consumers
 from services.rating.contexts import GrpcRatingContexts
 from services.rating.grpc_api import RatingServicer
+from services.rating.quotes import Quoting
 from services.rating.settings import Settings
 from services.rating.store import DDL, RatedRecordStore
 
@@ -35,17 +37,21 @@ async def main() -> None:
     await ensure_stream(js, USAGE_STREAM)
     store = RatedRecordStore(pool)
     invoice_channel = channel(settings.invoice_grpc)
-    consumer = PullConsumer(js, USAGE_STREAM, "rating", USAGE_SUBJECT,
-                            UsageBatchHandler(GrpcRatingContexts(invoice_channel), CatalogTariffs(catalog),
-                                              store))
+    contexts = GrpcRatingContexts(invoice_channel)
+    tariffs = CatalogTariffs(catalog)
+    handler = UsageBatchHandler(contexts, tariffs, store)
     lifecycle = Lifecycle(settings, SERVICE)
-    lifecycle.start_worker(consumer.run)
+    for durable, subject in partition_consumers(
+        owned_partitions(settings.rating_partitions, settings.usage_partitions)
+    ):
+        lifecycle.start_worker(PullConsumer(js, USAGE_STREAM, durable, subject, handler).run)
     lifecycle.on_shutdown(pool.close)
     lifecycle.on_shutdown(lambda: asyncio.to_thread(catalog.close))
     lifecycle.on_shutdown(lambda: invoice_channel.close(None))
     lifecycle.on_shutdown(nc.drain)
     server = GrpcServer([(rating_pb2_grpc.add_RatingServiceServicer_to_server,
-                          RatingServicer(store, catalog), "billing.rating.v1.RatingService")])
+                          RatingServicer(store, catalog, Quoting(contexts, tariffs, store, SystemClock())),
+                          "billing.rating.v1.RatingService")])
     await lifecycle.serve(server)
 
 

@@ -148,6 +148,14 @@ class RatedRecordStore:
             f" SELECT {', '.join(RATED_COLUMNS)} FROM rated ON CONFLICT DO NOTHING"
         )
 
+    async def cycle_state(self, tenant_id: UUID, cycle: CycleKey) -> CycleState:
+        """An account's cycle state as last committed (read without locking, for quotes)."""
+        text = await self.pool.fetchval(
+            "SELECT state FROM rating.cycle_states WHERE tenant_id = $1 AND account_id = $2"
+            " AND cycle_start = $3", tenant_id, *cycle,
+        )
+        return CycleState() if text is None else state_from_json(json.loads(text))
+
     async def summarize(
         self, tenant_id: UUID, account_ids: list[UUID], start: datetime, end: datetime
     ) -> list[Summary]:

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.gateway.deps import STAFF, WRITERS, Clients, allow, clients
-from services.gateway.keys import Principal
+from services.gateway.deps import STAFF, WRITERS, Clients, allow, check_own_account, clients
+from services.gateway.keys import Principal, Role
 from services.gateway.models import jsonable
 from services.gateway.problems import problem
 
@@ -132,3 +132,28 @@ async def get_rate_plan(
         body["as_of"] = as_of.isoformat()
         body["in_effect"] = in_effect
     return body
+
+
+class QuoteAsk(BaseModel):
+    """A hypothetical record to price now (prepaid authorization); nothing is recorded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    service_type: str = Field(examples=["voice"])
+    quantity: str = Field(pattern=r"^\d+(\.\d+)?$", description="in the base unit: s, messages, bytes",
+                          examples=["180"])
+    destination: str = Field(default="", max_length=32, examples=["+442079460000"])
+    started_at: str = Field(default="", description="RFC 3339; now when empty")
+
+
+@router.post("/accounts/{account_id}/quote")
+async def quote(
+    account_id: str, body: QuoteAsk, caller: Principal = Depends(allow(*STAFF, Role.CUSTOMER)),
+    c: Clients = Depends(clients),
+) -> dict[str, Any]:
+    """The price of a record now under the account's tariff, and the allowance it would use."""
+    check_own_account(caller, account_id)
+    response = await c.rating.Quote(rating_pb2.QuoteRequest(
+        tenant_id=str(caller.tenant_id), account_id=account_id, **body.model_dump(),
+    ), timeout=c.timeout)
+    return jsonable(response)

@@ -189,3 +189,65 @@ class ListRatePlansResponse(_message.Message):
     RATE_PLANS_FIELD_NUMBER: _ClassVar[int]
     rate_plans: _containers.RepeatedCompositeFieldContainer[RatePlanSummary]
     def __init__(self, rate_plans: _Optional[_Iterable[_Union[RatePlanSummary, _Mapping]]] = ...) -> None: ...
+
+class QuoteRequest(_message.Message):
+    __slots__ = ("tenant_id", "account_id", "service_type", "quantity", "destination", "started_at")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    account_id: str
+    service_type: str
+    quantity: str
+    destination: str
+    started_at: str
+    def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ..., service_type: _Optional[str] = ..., quantity: _Optional[str] = ..., destination: _Optional[str] = ..., started_at: _Optional[str] = ...) -> None: ...
+
+class QuotedPart(_message.Message):
+    __slots__ = ("part", "quantity", "billed_quantity", "amount", "band", "destination_prefix", "destination_name", "allowance", "explanation")
+    PART_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    BILLED_QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    BAND_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_NAME_FIELD_NUMBER: _ClassVar[int]
+    ALLOWANCE_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    part: int
+    quantity: str
+    billed_quantity: str
+    amount: _common_pb2.Money
+    band: str
+    destination_prefix: str
+    destination_name: str
+    allowance: str
+    explanation: str
+    def __init__(self, part: _Optional[int] = ..., quantity: _Optional[str] = ..., billed_quantity: _Optional[str] = ..., amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., band: _Optional[str] = ..., destination_prefix: _Optional[str] = ..., destination_name: _Optional[str] = ..., allowance: _Optional[str] = ..., explanation: _Optional[str] = ...) -> None: ...
+
+class AllowanceRemaining(_message.Message):
+    __slots__ = ("name", "before", "after")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    BEFORE_FIELD_NUMBER: _ClassVar[int]
+    AFTER_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    before: str
+    after: str
+    def __init__(self, name: _Optional[str] = ..., before: _Optional[str] = ..., after: _Optional[str] = ...) -> None: ...
+
+class QuoteResponse(_message.Message):
+    __slots__ = ("parts", "total", "allowances", "rate_plan_id", "tariff_version")
+    PARTS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    ALLOWANCES_FIELD_NUMBER: _ClassVar[int]
+    RATE_PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    TARIFF_VERSION_FIELD_NUMBER: _ClassVar[int]
+    parts: _containers.RepeatedCompositeFieldContainer[QuotedPart]
+    total: _common_pb2.Money
+    allowances: _containers.RepeatedCompositeFieldContainer[AllowanceRemaining]
+    rate_plan_id: str
+    tariff_version: int
+    def __init__(self, parts: _Optional[_Iterable[_Union[QuotedPart, _Mapping]]] = ..., total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., allowances: _Optional[_Iterable[_Union[AllowanceRemaining, _Mapping]]] = ..., rate_plan_id: _Optional[str] = ..., tariff_version: _Optional[int] = ...) -> None: ...

@@ -40,6 +40,11 @@ class RatingServiceStub:
                 request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageRequest.SerializeToString,
                 response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageResponse.FromString,
                 _registered_method=True)
+        self.Quote = channel.unary_unary(
+                '/billing.rating.v1.RatingService/Quote',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.QuoteRequest.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.QuoteResponse.FromString,
+                _registered_method=True)
         self.CreateRatePlan = channel.unary_unary(
                 '/billing.rating.v1.RatingService/CreateRatePlan',
                 request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.CreateRatePlanRequest.SerializeToString,
@@ -73,6 +78,13 @@ class RatingServiceServicer:
 
     def SummarizeUsage(self, request, context):
         """Totals of rated usage per account and service type in [period_start, period_end).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Quote(self, request, context):
+        """Price a hypothetical record now (prepaid authorization) without recording it.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -122,6 +134,11 @@ def add_RatingServiceServicer_to_server(servicer, server):
                     servicer.SummarizeUsage,
                     request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageRequest.FromString,
                     response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageResponse.SerializeToString,
+            ),
+            'Quote': grpc.unary_unary_rpc_method_handler(
+                    servicer.Quote,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.QuoteRequest.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.QuoteResponse.SerializeToString,
             ),
             'CreateRatePlan': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateRatePlan,
@@ -177,6 +194,33 @@ class RatingService:
             '/billing.rating.v1.RatingService/SummarizeUsage',
             billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageRequest.SerializeToString,
             billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Quote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.rating.v1.RatingService/Quote',
+            billing_dot_rating_dot_v1_dot_rating__pb2.QuoteRequest.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.QuoteResponse.FromString,
             options,
             channel_credentials,
             insecure,
