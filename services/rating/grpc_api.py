@@ -13,6 +13,7 @@ from kernel.grpc import maps_domain_errors
 from kernel.wire import id_from_wire, money_to_proto
 from services.rating.catalog.application import TariffCatalog
 from services.rating.catalog.grpc_api import CatalogServicer
+from services.rating.listings import RatingListings
 from services.rating.quotes import Quoting
 from services.rating.store import RatedRecordStore
 
@@ -20,10 +21,52 @@ from services.rating.store import RatedRecordStore
 class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
     """Rated usage and the tariff catalog over gRPC."""
 
-    def __init__(self, store: RatedRecordStore, catalog: TariffCatalog, quoting: Quoting) -> None:
+    def __init__(self, store: RatedRecordStore, catalog: TariffCatalog, quoting: Quoting,
+                 listings: RatingListings) -> None:
         self.store = store
         self.catalog = catalog
         self.quoting = quoting
+        self.listings = listings
+
+    @maps_domain_errors
+    async def ListRatedRecords(
+        self, request: rating_pb2.ListRatedRecordsRequest, context: grpc.aio.ServicerContext
+    ) -> rating_pb2.ListRatedRecordsResponse:
+        rows, token = await self.listings.rated_parts(
+            id_from_wire(request.tenant_id, "tenant_id"),
+            id_from_wire(request.account_id, "account_id"),
+            request.start.ToDatetime(tzinfo=UTC), request.end.ToDatetime(tzinfo=UTC),
+            request.page_size, request.page_token,
+        )
+        return rating_pb2.ListRatedRecordsResponse(parts=[
+            rating_pb2.RatedPart(
+                source=r["source"], record_id=r["record_id"], part=r["part"],
+                service_type=r["service_type"], quantity=str(r["quantity"]), unit=r["unit"],
+                started_at=r["started_at"].isoformat(),
+                amount=common_pb2.Money(amount=str(r["amount"]), currency=r["currency"]),
+                rate_plan_id=str(r["rate_plan_id"] or ""), tariff_version=r["tariff_version"] or 0,
+                band=r["band"] or "", destination_prefix=r["destination_prefix"] or "",
+                allowance=r["allowance"] or "", pre_rated=r["pre_rated"],
+                explanation=r["explanation"],
+            ) for r in rows
+        ], next_page_token=token)
+
+    @maps_domain_errors
+    async def ListUnratedRecords(
+        self, request: rating_pb2.ListUnratedRecordsRequest, context: grpc.aio.ServicerContext
+    ) -> rating_pb2.ListUnratedRecordsResponse:
+        rows, token = await self.listings.unrated(
+            id_from_wire(request.tenant_id, "tenant_id"),
+            id_from_wire(request.account_id, "account_id") if request.account_id else None,
+            request.reason, request.page_size, request.page_token,
+        )
+        return rating_pb2.ListUnratedRecordsResponse(records=[
+            rating_pb2.UnratedRecord(
+                source=r["source"], record_id=r["record_id"], account_id=str(r["account_id"]),
+                service_type=r["service_type"], quantity=str(r["quantity"]),
+                started_at=r["started_at"].isoformat(), reason=r["reason"],
+            ) for r in rows
+        ], next_page_token=token)
 
     @maps_domain_errors
     async def Quote(

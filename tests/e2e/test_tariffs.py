@@ -95,6 +95,17 @@ async def test_rate_plan_versions_price_usage_and_quote(stack: Stack) -> None:
         assert amounts == {"voice": Decimal("0.10"), "sms": Decimal("0.08"), "data": Decimal("7.5")}
         assert summaries["voice"]["quantity"] == "192"
 
+        parts = (await operator.get(f"/v1/accounts/{account_id}/rated-records", params={
+            "start": f"{YESTERDAY}T00:00:00Z", "end": f"{YESTERDAY + timedelta(days=1)}T00:00:00Z",
+        })).json()["parts"]
+        call = [p for p in parts if p["record_id"] == "call-1"]
+        assert [(p["part"], p["allowance"], p["quantity"]) for p in call] == [
+            (0, "national", "120"), (1, "", "72")]
+        assert all(p["tariff_version"] == 3 and p["explanation"] for p in parts)
+        unrated = (await operator.get("/v1/usage/unrated", params={"account_id": account_id})
+                   ).json()["records"]
+        assert [(u["record_id"], u["reason"]) for u in unrated] == [("call-x", "no_destination_rate")]
+
         quote = await operator.post(f"/v1/accounts/{account_id}/quote", json={
             "service_type": "voice", "quantity": "60", "destination": "+442079460000",
             "started_at": (NOON + timedelta(hours=1)).isoformat()})

@@ -207,3 +207,37 @@ async def rated_usage(
         period_start=timestamp(start, "start"), period_end=timestamp(end, "end"),
     ), timeout=c.timeout)
     return {"account_id": account_id, "summaries": [jsonable(s) for s in response.summaries]}
+
+
+@router.get("/accounts/{account_id}/rated-records")
+async def rated_records(
+    account_id: str,
+    start: datetime = Query(description="RFC 3339 instant, inclusive"),
+    end: datetime = Query(description="RFC 3339 instant, exclusive"),
+    page_size: int = Query(default=100, ge=1, le=1000), page_token: str = "",
+    caller: Principal = Depends(allow(*STAFF, Role.CUSTOMER)),
+    c: Clients = Depends(clients),
+) -> dict[str, Any]:
+    """Every rated part of the account's records in [start, end), with how it was priced."""
+    check_own_account(caller, account_id)
+    response = await c.rating.ListRatedRecords(rating_pb2.ListRatedRecordsRequest(
+        tenant_id=str(caller.tenant_id), account_id=account_id, start=timestamp(start, "start"),
+        end=timestamp(end, "end"), page_size=page_size, page_token=page_token,
+    ), timeout=c.timeout)
+    return {"parts": [jsonable(p) for p in response.parts],
+            "next_page_token": response.next_page_token or None}
+
+
+@router.get("/usage/unrated")
+async def unrated_records(
+    account_id: str = "", reason: str = "",
+    page_size: int = Query(default=100, ge=1, le=1000), page_token: str = "",
+    caller: Principal = Depends(allow(*STAFF)), c: Clients = Depends(clients),
+) -> dict[str, Any]:
+    """Records rating could not price (no tariff, no destination rate, ...), with the reason."""
+    response = await c.rating.ListUnratedRecords(rating_pb2.ListUnratedRecordsRequest(
+        tenant_id=str(caller.tenant_id), account_id=account_id, reason=reason,
+        page_size=page_size, page_token=page_token,
+    ), timeout=c.timeout)
+    return {"records": [jsonable(r) for r in response.records],
+            "next_page_token": response.next_page_token or None}

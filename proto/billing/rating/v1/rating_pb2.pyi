@@ -251,3 +251,101 @@ class QuoteResponse(_message.Message):
     rate_plan_id: str
     tariff_version: int
     def __init__(self, parts: _Optional[_Iterable[_Union[QuotedPart, _Mapping]]] = ..., total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., allowances: _Optional[_Iterable[_Union[AllowanceRemaining, _Mapping]]] = ..., rate_plan_id: _Optional[str] = ..., tariff_version: _Optional[int] = ...) -> None: ...
+
+class ListRatedRecordsRequest(_message.Message):
+    __slots__ = ("tenant_id", "account_id", "start", "end", "page_size", "page_token")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    account_id: str
+    start: _timestamp_pb2.Timestamp
+    end: _timestamp_pb2.Timestamp
+    page_size: int
+    page_token: str
+    def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ..., start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class RatedPart(_message.Message):
+    __slots__ = ("source", "record_id", "part", "service_type", "quantity", "unit", "started_at", "amount", "rate_plan_id", "tariff_version", "band", "destination_prefix", "allowance", "pre_rated", "explanation")
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    PART_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    RATE_PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    TARIFF_VERSION_FIELD_NUMBER: _ClassVar[int]
+    BAND_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_PREFIX_FIELD_NUMBER: _ClassVar[int]
+    ALLOWANCE_FIELD_NUMBER: _ClassVar[int]
+    PRE_RATED_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    source: str
+    record_id: str
+    part: int
+    service_type: str
+    quantity: str
+    unit: str
+    started_at: str
+    amount: _common_pb2.Money
+    rate_plan_id: str
+    tariff_version: int
+    band: str
+    destination_prefix: str
+    allowance: str
+    pre_rated: bool
+    explanation: str
+    def __init__(self, source: _Optional[str] = ..., record_id: _Optional[str] = ..., part: _Optional[int] = ..., service_type: _Optional[str] = ..., quantity: _Optional[str] = ..., unit: _Optional[str] = ..., started_at: _Optional[str] = ..., amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., rate_plan_id: _Optional[str] = ..., tariff_version: _Optional[int] = ..., band: _Optional[str] = ..., destination_prefix: _Optional[str] = ..., allowance: _Optional[str] = ..., pre_rated: _Optional[bool] = ..., explanation: _Optional[str] = ...) -> None: ...
+
+class ListRatedRecordsResponse(_message.Message):
+    __slots__ = ("parts", "next_page_token")
+    PARTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    parts: _containers.RepeatedCompositeFieldContainer[RatedPart]
+    next_page_token: str
+    def __init__(self, parts: _Optional[_Iterable[_Union[RatedPart, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ListUnratedRecordsRequest(_message.Message):
+    __slots__ = ("tenant_id", "account_id", "reason", "page_size", "page_token")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    account_id: str
+    reason: str
+    page_size: int
+    page_token: str
+    def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ..., reason: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class UnratedRecord(_message.Message):
+    __slots__ = ("source", "record_id", "account_id", "service_type", "quantity", "started_at", "reason")
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    source: str
+    record_id: str
+    account_id: str
+    service_type: str
+    quantity: str
+    started_at: str
+    reason: str
+    def __init__(self, source: _Optional[str] = ..., record_id: _Optional[str] = ..., account_id: _Optional[str] = ..., service_type: _Optional[str] = ..., quantity: _Optional[str] = ..., started_at: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ListUnratedRecordsResponse(_message.Message):
+    __slots__ = ("records", "next_page_token")
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    records: _containers.RepeatedCompositeFieldContainer[UnratedRecord]
+    next_page_token: str
+    def __init__(self, records: _Optional[_Iterable[_Union[UnratedRecord, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -45,6 +45,16 @@ class RatingServiceStub:
                 request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.QuoteRequest.SerializeToString,
                 response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.QuoteResponse.FromString,
                 _registered_method=True)
+        self.ListRatedRecords = channel.unary_unary(
+                '/billing.rating.v1.RatingService/ListRatedRecords',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListRatedRecordsRequest.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListRatedRecordsResponse.FromString,
+                _registered_method=True)
+        self.ListUnratedRecords = channel.unary_unary(
+                '/billing.rating.v1.RatingService/ListUnratedRecords',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsRequest.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsResponse.FromString,
+                _registered_method=True)
         self.CreateRatePlan = channel.unary_unary(
                 '/billing.rating.v1.RatingService/CreateRatePlan',
                 request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.CreateRatePlanRequest.SerializeToString,
@@ -85,6 +95,20 @@ class RatingServiceServicer:
 
     def Quote(self, request, context):
         """Price a hypothetical record now (prepaid authorization) without recording it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListRatedRecords(self, request, context):
+        """Rated parts of an account's records in [start, end), in event order, with their explanation.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListUnratedRecords(self, request, context):
+        """Records that could not be priced, with the reason (never priced as zero).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -139,6 +163,16 @@ def add_RatingServiceServicer_to_server(servicer, server):
                     servicer.Quote,
                     request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.QuoteRequest.FromString,
                     response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.QuoteResponse.SerializeToString,
+            ),
+            'ListRatedRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRatedRecords,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListRatedRecordsRequest.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListRatedRecordsResponse.SerializeToString,
+            ),
+            'ListUnratedRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListUnratedRecords,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsRequest.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsResponse.SerializeToString,
             ),
             'CreateRatePlan': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateRatePlan,
@@ -221,6 +255,60 @@ class RatingService:
             '/billing.rating.v1.RatingService/Quote',
             billing_dot_rating_dot_v1_dot_rating__pb2.QuoteRequest.SerializeToString,
             billing_dot_rating_dot_v1_dot_rating__pb2.QuoteResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRatedRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.rating.v1.RatingService/ListRatedRecords',
+            billing_dot_rating_dot_v1_dot_rating__pb2.ListRatedRecordsRequest.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.ListRatedRecordsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListUnratedRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.rating.v1.RatingService/ListUnratedRecords',
+            billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsRequest.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,
