@@ -1,7 +1,8 @@
 """python -m devstack.bench: start PostgreSQL, NATS and the services under test, measure, report.
 
-    --records N      records of the capture run (default 2,000,000)
+    --records N      records of the capture and rating runs (default 2,000,000)
     --big-file-mb M  size of the Asterisk file of the memory run (default 1024; 0 skips it)
+    --only NAME      run one benchmark: capture or rating
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from devstack.bench import capture
+from devstack.bench import capture, rating
 from devstack.bench.report import Figure, report
 from devstack.local import LocalNats, LocalPostgres
 from devstack.stack import StackConfig, start_stack
@@ -56,16 +57,54 @@ async def run_capture(args: argparse.Namespace, work: Path) -> list[Figure]:
         postgres.stop()
 
 
+async def run_rating(args: argparse.Namespace, work: Path) -> list[Figure]:
+    """The rating figures (issue: rating engine)."""
+    postgres = LocalPostgres(work / "postgres-rating", keep_data=False)
+    nats = LocalNats(work / "nats-rating")
+    log_file = (work / "services-rating.log").open("w")
+    try:
+        running = start_stack(StackConfig(
+            database_url=postgres.url, nats_url=nats.url, smtp_url="smtp://127.0.0.1:1",
+            run_dir=work / "run-rating", services=("invoice", "usage", "rating"),
+            with_gateway=False,
+        ), output=log_file)
+        try:
+            addresses = running.grpc_addresses
+            tenant_id = capture.new_tenant()
+            table, prefixes = rating.destination_table(rating.PREFIXES)
+            await rating.tariffed_subscribers(
+                addresses["invoice"], addresses["rating"], tenant_id, table, prefixes)
+            path = work / "mixed.csv"
+            await asyncio.to_thread(rating.write_mixed_file, path, args.records, prefixes)
+            figures = await rating.rated_throughput(
+                addresses["usage"], postgres.url, tenant_id, path, args.records)
+            path.unlink()
+            account = await rating.any_account(addresses["invoice"], tenant_id)
+            return figures + await rating.quote_latency(
+                addresses["rating"], tenant_id, account, f"+{prefixes[0]}1234")
+        finally:
+            running.stop()
+    finally:
+        log_file.close()
+        nats.stop()
+        postgres.stop()
+
+
 def main() -> None:
     """Run every benchmark and print the figures beside their targets."""
     parser = argparse.ArgumentParser(prog="python -m devstack.bench")
     parser.add_argument("--records", type=int, default=2_000_000)
     parser.add_argument("--big-file-mb", type=int, default=1024)
+    parser.add_argument("--only", choices=["capture", "rating"])
     args = parser.parse_args()
     setup_logging("bench", "INFO")
     work = Path(tempfile.mkdtemp(prefix="billing-bench-"))
     try:
-        figures = asyncio.run(run_capture(args, work))
+        figures = []
+        if args.only in (None, "capture"):
+            figures += asyncio.run(run_capture(args, work))
+        if args.only in (None, "rating"):
+            figures += asyncio.run(run_rating(args, work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report(figures)

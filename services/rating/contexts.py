@@ -9,6 +9,7 @@ from uuid import UUID
 import grpc
 from billing.invoice.v1 import invoice_pb2, invoice_pb2_grpc
 
+from services.rating.caching import TtlCache
 from services.rating.domain import RatingContext, UnitPrice
 
 
@@ -47,3 +48,29 @@ class GrpcRatingContexts:
             )
             for context in response.contexts
         }
+
+
+class CachedRatingContexts:
+    """Rating contexts reused for a few seconds (quotes ask for the same accounts repeatedly)."""
+
+    def __init__(self, contexts: RatingContexts) -> None:
+        self.contexts = contexts
+        self.cache: TtlCache[RatingContext | None] = TtlCache()
+
+    async def for_accounts(
+        self, tenant_id: UUID, account_ids: set[UUID]
+    ) -> dict[UUID, RatingContext]:
+        found: dict[UUID, RatingContext] = {}
+        missing = set()
+        for account_id in account_ids:
+            hit, context = self.cache.get((tenant_id, account_id))
+            if not hit:
+                missing.add(account_id)
+            elif context is not None:
+                found[account_id] = context
+        if missing:
+            fetched = await self.contexts.for_accounts(tenant_id, missing)
+            for account_id in missing:
+                self.cache.put((tenant_id, account_id), fetched.get(account_id))
+            found.update(fetched)
+        return found

@@ -14,7 +14,7 @@ from kernel.runtime import Lifecycle, bootstrap_process
 from services.rating.catalog.application import TariffCatalog
 from services.rating.catalog.grpc_api import CatalogTariffs
 from services.rating.consumer import UsageBatchHandler, owned_partitions, partition_consumers
-from services.rating.contexts import GrpcRatingContexts
+from services.rating.contexts import CachedRatingContexts, GrpcRatingContexts
 from services.rating.grpc_api import RatingServicer
 from services.rating.listings import RatingListings
 from services.rating.quotes import Quoting
@@ -51,7 +51,9 @@ async def main() -> None:
     lifecycle.on_shutdown(lambda: invoice_channel.close(None))
     lifecycle.on_shutdown(nc.drain)
     server = GrpcServer([(rating_pb2_grpc.add_RatingServiceServicer_to_server,
-                          RatingServicer(store, catalog, Quoting(contexts, tariffs, store, SystemClock()),
+                          RatingServicer(store, catalog,
+                                         Quoting(CachedRatingContexts(contexts), tariffs, store,
+                                                 SystemClock()),
                                          RatingListings(pool)),
                           "billing.rating.v1.RatingService")])
     await lifecycle.serve(server)

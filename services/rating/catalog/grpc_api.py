@@ -14,6 +14,7 @@ from billing.rating.v1 import rating_pb2
 from kernel.errors import InvalidInputError
 from kernel.grpc import maps_domain_errors
 from kernel.wire import id_from_wire
+from services.rating.caching import TtlCache
 from services.rating.catalog.application import RatePlanNotFoundError, TariffCatalog
 from services.rating.catalog.destinations import DestinationFileError
 from services.rating.catalog.rate_plans import RatePlan
@@ -153,9 +154,15 @@ class CatalogTariffs:
 
     def __init__(self, catalog: TariffCatalog) -> None:
         self.catalog = catalog
+        self.cache: TtlCache[TariffVersion | None] = TtlCache()
 
     async def version_at(self, tenant_id: UUID, rate_plan_id: UUID, day: date) -> TariffVersion | None:
+        found, version = self.cache.get((tenant_id, rate_plan_id, day))
+        if found:
+            return version
         try:
-            return await asyncio.to_thread(self.catalog.version_at, tenant_id, rate_plan_id, day)
+            version = await asyncio.to_thread(self.catalog.version_at, tenant_id, rate_plan_id, day)
         except RatePlanNotFoundError:
-            return None
+            version = None
+        self.cache.put((tenant_id, rate_plan_id, day), version)
+        return version
