@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, date
 
 import grpc
 from billing.common.v1 import common_pb2
@@ -15,18 +15,44 @@ from services.rating.catalog.application import TariffCatalog
 from services.rating.catalog.grpc_api import CatalogServicer
 from services.rating.listings import RatingListings
 from services.rating.quotes import Quoting
+from services.rating.rerating import Rerating
 from services.rating.store import RatedRecordStore
+
+
+def parse_day(text: str, field: str) -> date:
+    """An ISO date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInputError(field, "not_a_date") from None
 
 
 class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
     """Rated usage and the tariff catalog over gRPC."""
 
     def __init__(self, store: RatedRecordStore, catalog: TariffCatalog, quoting: Quoting,
-                 listings: RatingListings) -> None:
+                 listings: RatingListings, rerating: Rerating) -> None:
         self.store = store
         self.catalog = catalog
         self.quoting = quoting
         self.listings = listings
+        self.rerating = rerating
+
+    @maps_domain_errors
+    async def Rerate(
+        self, request: rating_pb2.RerateRequest, context: grpc.aio.ServicerContext
+    ) -> rating_pb2.RerateResponse:
+        result = await self.rerating.rerate(
+            id_from_wire(request.tenant_id, "tenant_id"),
+            id_from_wire(request.account_id, "account_id"),
+            parse_day(request.period_start, "period_start"),
+            parse_day(request.period_end, "period_end"),
+        )
+        return rating_pb2.RerateResponse(
+            cycles=[c.isoformat() for c in result.cycles], records=result.records,
+            adjusted=result.adjusted, newly_rated=result.newly_rated,
+            difference=str(result.difference),
+        )
 
     @maps_domain_errors
     async def ListRatedRecords(

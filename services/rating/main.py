@@ -18,6 +18,7 @@ from services.rating.contexts import CachedRatingContexts, GrpcRatingContexts
 from services.rating.grpc_api import RatingServicer
 from services.rating.listings import RatingListings
 from services.rating.quotes import Quoting
+from services.rating.rerating import Rerating
 from services.rating.settings import Settings
 from services.rating.store import DDL, RatedRecordStore
 
@@ -54,7 +55,8 @@ async def main() -> None:
                           RatingServicer(store, catalog,
                                          Quoting(CachedRatingContexts(contexts), tariffs, store,
                                                  SystemClock()),
-                                         RatingListings(pool)),
+                                         RatingListings(pool),
+                                         Rerating(pool, contexts, CatalogTariffs(catalog, 0))),
                           "billing.rating.v1.RatingService")])
     await lifecycle.serve(server)
 

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import asyncpg
 
-from services.rating.domain import RatedPart
+from services.rating.domain import RatedPart, RecordToRate, UnratedRecord
 from services.rating.pricing import CycleState
 from services.rating.tariffed import CycleKey, Pricing, state_from_json, state_to_json
 
@@ -25,7 +25,8 @@ DDL = [
     *(f"ALTER TABLE rating.rated_records ADD COLUMN IF NOT EXISTS {column}" for column in (
         "part int NOT NULL DEFAULT 0", "rate_plan_id uuid", "tariff_version int", "band text",
         "destination_prefix text", "allowance text", "pre_rated bool NOT NULL DEFAULT false",
-        "explanation text NOT NULL DEFAULT ''")),
+        "explanation text NOT NULL DEFAULT ''", "destination text NOT NULL DEFAULT ''",
+        "duration numeric", "upstream_amount numeric", "upstream_currency text")),
     "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM information_schema.key_column_usage"
     " WHERE table_schema = 'rating' AND table_name = 'rated_records' AND column_name = 'part'"
     " AND constraint_name = 'rated_records_pkey') THEN ALTER TABLE rating.rated_records"
@@ -41,6 +42,9 @@ DDL = [
     " account_id uuid NOT NULL, service_type text NOT NULL, quantity numeric NOT NULL,"
     " started_at timestamptz NOT NULL, reason text NOT NULL, recorded_at timestamptz NOT NULL,"
     " PRIMARY KEY (tenant_id, source, record_id))",
+    *(f"ALTER TABLE rating.unrated_records ADD COLUMN IF NOT EXISTS {column}" for column in (
+        "unit text NOT NULL DEFAULT ''", "destination text NOT NULL DEFAULT ''", "duration numeric",
+        "upstream_amount numeric", "upstream_currency text", "rerated_at timestamptz")),
     "CREATE TABLE IF NOT EXISTS rating.inbox ("
     " message_id text PRIMARY KEY, processed_at timestamptz NOT NULL)",
 ]
@@ -48,7 +52,8 @@ DDL = [
 RATED_COLUMNS = ["tenant_id", "source", "record_id", "account_id", "service_type", "quantity",
                  "unit", "started_at", "amount", "currency", "plan_id", "rated_at", "part",
                  "rate_plan_id", "tariff_version", "band", "destination_prefix", "allowance",
-                 "pre_rated", "explanation"]
+                 "pre_rated", "explanation", "destination", "duration", "upstream_amount",
+                 "upstream_currency"]
 Pricer = Callable[[dict[CycleKey, CycleState]], Pricing]
 """Prices a batch given the locked cycle states it reads."""
 
@@ -65,6 +70,30 @@ class Summary:
     currency: str
     record_count: int
     digest: str
+
+
+def inputs_of(record: RecordToRate) -> tuple[object, ...]:
+    """What re-rating needs of a record besides its key, quantity and time."""
+    price = record.upstream_price
+    return (record.destination, record.duration, price.amount if price else None,
+            price.currency if price else None)
+
+
+async def store_unrated(
+    conn: asyncpg.Connection, tenant_id: UUID, unrated: list[UnratedRecord], now: datetime
+) -> None:
+    """Keep records that could not be priced, with the reason and their inputs."""
+    await conn.executemany(
+        "INSERT INTO rating.unrated_records (tenant_id, source, record_id, account_id,"
+        " service_type, quantity, started_at, reason, recorded_at, unit, destination, duration,"
+        " upstream_amount, upstream_currency)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        " ON CONFLICT DO NOTHING",
+        [(tenant_id, u.record.source, u.record.record_id, u.record.account_id,
+          u.record.service_type, u.record.quantity, u.record.started_at, u.reason, now,
+          u.record.unit, *inputs_of(u.record))
+         for u in unrated],
+    )
 
 
 class RatedRecordStore:
@@ -89,15 +118,9 @@ class RatedRecordStore:
             )
             if not first_time:
                 return False
-            pricing = pricer(await self._lock_cycles(conn, tenant_id, cycles))
-            await self._store_rated(conn, tenant_id, pricing.rated, now)
-            await conn.executemany(
-                "INSERT INTO rating.unrated_records VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-                " ON CONFLICT DO NOTHING",
-                [(tenant_id, u.record.source, u.record.record_id, u.record.account_id,
-                  u.record.service_type, u.record.quantity, u.record.started_at, u.reason, now)
-                 for u in pricing.unrated],
-            )
+            pricing = pricer(await self.lock_cycles(conn, tenant_id, cycles))
+            await self.store_parts(conn, tenant_id, pricing.rated, now)
+            await store_unrated(conn, tenant_id, pricing.unrated, now)
             await conn.executemany(
                 "UPDATE rating.cycle_states SET state = $4"
                 " WHERE tenant_id = $1 AND account_id = $2 AND cycle_start = $3",
@@ -107,7 +130,18 @@ class RatedRecordStore:
         return True
 
     @staticmethod
-    async def _lock_cycles(
+    async def replace_cycle_state(
+        conn: asyncpg.Connection, tenant_id: UUID, cycle: CycleKey, state: CycleState
+    ) -> None:
+        """Set a (locked) cycle's state."""
+        await conn.execute(
+            "UPDATE rating.cycle_states SET state = $4"
+            " WHERE tenant_id = $1 AND account_id = $2 AND cycle_start = $3",
+            tenant_id, *cycle, json.dumps(state_to_json(state)),
+        )
+
+    @staticmethod
+    async def lock_cycles(
         conn: asyncpg.Connection, tenant_id: UUID, cycles: set[CycleKey]
     ) -> dict[CycleKey, CycleState]:
         """Create missing cycle rows, then lock and read them in a stable order."""
@@ -129,9 +163,11 @@ class RatedRecordStore:
                 for row in rows}
 
     @staticmethod
-    async def _store_rated(
-        conn: asyncpg.Connection, tenant_id: UUID, parts: list[RatedPart], now: datetime
+    async def store_parts(
+        conn: asyncpg.Connection, tenant_id: UUID, parts: list[RatedPart], now: datetime | None = None
     ) -> None:
+        """Store rated parts (a part already stored is kept as it was)."""
+        now = now or datetime.now(UTC)
         if not parts:
             return
         await conn.execute("CREATE TEMP TABLE rated (LIKE rating.rated_records) ON COMMIT DROP")
@@ -140,7 +176,7 @@ class RatedRecordStore:
              p.record.service_type, p.quantity, p.record.unit, p.record.started_at,
              p.amount.amount, p.amount.currency, p.plan_id, now, p.part, p.rate_plan_id,
              p.tariff_version, p.band, p.destination_prefix, p.allowance, p.pre_rated,
-             p.explanation)
+             p.explanation, *inputs_of(p.record))
             for p in parts
         ])
         await conn.execute(

@@ -114,6 +114,27 @@ async def test_rate_plan_versions_price_usage_and_quote(stack: Stack) -> None:
         assert Decimal(answer["total"]["amount"]) == Decimal("0.06")
         assert answer["allowances"] == [{"name": "national", "before": "0", "after": "0"}]
         assert "United Kingdom London" in answer["parts"][0]["explanation"]
+        period = {"period_start": str(YESTERDAY), "period_end": str(YESTERDAY + timedelta(days=1))}
+        same = await operator.post(f"/v1/accounts/{account_id}/rerate", json=period)
+        assert same.status_code == 200, same.text
+        assert (same.json()["adjusted"], Decimal(same.json()["difference"])) == (0, 0)
+        for table in body["voice"]:
+            for rate in table["rates"]:
+                if rate["prefix"] == "4420":
+                    rate["per_minute"] = "0.10"
+        v4 = await operator.post(f"/v1/rate-plans/{plan_id}/versions", json={
+            "effective_from": first_day, "definition": body})
+        assert v4.status_code in (200, 201), v4.text
+        corrected = await operator.post(f"/v1/accounts/{account_id}/rerate", json=period)
+        assert (corrected.json()["adjusted"], Decimal(corrected.json()["difference"])) == (
+            1, Decimal("0.1"))
+        again = await operator.post(f"/v1/accounts/{account_id}/rerate", json=period)
+        assert again.json()["adjusted"] == 0
+        summaries = await rated()
+        assert Decimal(summaries["voice"]["amount"]["amount"]) == Decimal("0.20")
+        backwards = await operator.post(f"/v1/accounts/{account_id}/rerate", json={
+            "period_start": str(YESTERDAY), "period_end": str(YESTERDAY)})
+        assert backwards.status_code == 422
         no_plan = await operator.post(f"/v1/accounts/{account_id}/quote", json={
             "service_type": "fax", "quantity": "1"})
         assert no_plan.status_code == 422

@@ -157,3 +157,29 @@ async def quote(
         tenant_id=str(caller.tenant_id), account_id=account_id, **body.model_dump(),
     ), timeout=c.timeout)
     return jsonable(response)
+
+
+class RerateAsk(BaseModel):
+    """The period whose monthly cycles to re-rate (dates in the account's timezone)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    period_start: date
+    period_end: date
+
+
+@router.post("/accounts/{account_id}/rerate")
+async def rerate(
+    account_id: str, body: RerateAsk, caller: Principal = Depends(allow(*WRITERS)),
+    c: Clients = Depends(clients),
+) -> dict[str, Any]:
+    """Re-rate the account's cycles with the tariff versions in effect now.
+
+    Identical prices change nothing; differences are written as adjustment parts, never by
+    editing what was rated; records unrated before and priced now are rated.
+    """
+    response = await c.rating.Rerate(rating_pb2.RerateRequest(
+        tenant_id=str(caller.tenant_id), account_id=account_id,
+        period_start=body.period_start.isoformat(), period_end=body.period_end.isoformat(),
+    ), timeout=c.bill_run_timeout)
+    return jsonable(response)

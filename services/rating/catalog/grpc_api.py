@@ -14,7 +14,7 @@ from billing.rating.v1 import rating_pb2
 from kernel.errors import InvalidInputError
 from kernel.grpc import maps_domain_errors
 from kernel.wire import id_from_wire
-from services.rating.caching import TtlCache
+from services.rating.caching import LOOKUP_SECONDS, TtlCache
 from services.rating.catalog.application import RatePlanNotFoundError, TariffCatalog
 from services.rating.catalog.destinations import DestinationFileError
 from services.rating.catalog.rate_plans import RatePlan
@@ -152,9 +152,9 @@ class CatalogServicer:
 class CatalogTariffs:
     """The tariff lookup of the usage consumer: the version in effect, None for an unknown plan."""
 
-    def __init__(self, catalog: TariffCatalog) -> None:
+    def __init__(self, catalog: TariffCatalog, cache_seconds: float = LOOKUP_SECONDS) -> None:
         self.catalog = catalog
-        self.cache: TtlCache[TariffVersion | None] = TtlCache()
+        self.cache: TtlCache[TariffVersion | None] = TtlCache(cache_seconds)
 
     async def version_at(self, tenant_id: UUID, rate_plan_id: UUID, day: date) -> TariffVersion | None:
         found, version = self.cache.get((tenant_id, rate_plan_id, day))

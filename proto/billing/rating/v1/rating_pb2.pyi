@@ -349,3 +349,29 @@ class ListUnratedRecordsResponse(_message.Message):
     records: _containers.RepeatedCompositeFieldContainer[UnratedRecord]
     next_page_token: str
     def __init__(self, records: _Optional[_Iterable[_Union[UnratedRecord, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class RerateRequest(_message.Message):
+    __slots__ = ("tenant_id", "account_id", "period_start", "period_end")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_START_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_END_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    account_id: str
+    period_start: str
+    period_end: str
+    def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ..., period_start: _Optional[str] = ..., period_end: _Optional[str] = ...) -> None: ...
+
+class RerateResponse(_message.Message):
+    __slots__ = ("cycles", "records", "adjusted", "newly_rated", "difference")
+    CYCLES_FIELD_NUMBER: _ClassVar[int]
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    ADJUSTED_FIELD_NUMBER: _ClassVar[int]
+    NEWLY_RATED_FIELD_NUMBER: _ClassVar[int]
+    DIFFERENCE_FIELD_NUMBER: _ClassVar[int]
+    cycles: _containers.RepeatedScalarFieldContainer[str]
+    records: int
+    adjusted: int
+    newly_rated: int
+    difference: str
+    def __init__(self, cycles: _Optional[_Iterable[str]] = ..., records: _Optional[int] = ..., adjusted: _Optional[int] = ..., newly_rated: _Optional[int] = ..., difference: _Optional[str] = ...) -> None: ...

@@ -45,6 +45,11 @@ class RatingServiceStub:
                 request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.QuoteRequest.SerializeToString,
                 response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.QuoteResponse.FromString,
                 _registered_method=True)
+        self.Rerate = channel.unary_unary(
+                '/billing.rating.v1.RatingService/Rerate',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.RerateRequest.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.RerateResponse.FromString,
+                _registered_method=True)
         self.ListRatedRecords = channel.unary_unary(
                 '/billing.rating.v1.RatingService/ListRatedRecords',
                 request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListRatedRecordsRequest.SerializeToString,
@@ -95,6 +100,14 @@ class RatingServiceServicer:
 
     def Quote(self, request, context):
         """Price a hypothetical record now (prepaid authorization) without recording it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Rerate(self, request, context):
+        """Re-rate the account's monthly cycles overlapping [period_start, period_end) in event order
+        with the tariff versions in effect now; differences become adjustment parts.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -163,6 +176,11 @@ def add_RatingServiceServicer_to_server(servicer, server):
                     servicer.Quote,
                     request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.QuoteRequest.FromString,
                     response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.QuoteResponse.SerializeToString,
+            ),
+            'Rerate': grpc.unary_unary_rpc_method_handler(
+                    servicer.Rerate,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.RerateRequest.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.RerateResponse.SerializeToString,
             ),
             'ListRatedRecords': grpc.unary_unary_rpc_method_handler(
                     servicer.ListRatedRecords,
@@ -255,6 +273,33 @@ class RatingService:
             '/billing.rating.v1.RatingService/Quote',
             billing_dot_rating_dot_v1_dot_rating__pb2.QuoteRequest.SerializeToString,
             billing_dot_rating_dot_v1_dot_rating__pb2.QuoteResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Rerate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.rating.v1.RatingService/Rerate',
+            billing_dot_rating_dot_v1_dot_rating__pb2.RerateRequest.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.RerateResponse.FromString,
             options,
             channel_credentials,
             insecure,
