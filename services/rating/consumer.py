@@ -17,8 +17,6 @@ from services.rating.domain import RecordToRate
 from services.rating.store import RatedRecordStore
 from services.rating.tariffed import TariffLookup, needed_cycles, needed_versions, price_all
 
-USAGE_SUBJECT = "usage.recorded.>"
-
 
 def owned_partitions(spec: str, partitions: int) -> list[int]:
     """The usage partitions a worker owns: "all", ranges and lists ("0-3", "0,2,4")."""

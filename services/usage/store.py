@@ -80,6 +80,8 @@ REJECTION_COLUMNS = [
     "rejection_id", "tenant_id", "source", "file", "record_id", "line", "field", "reason",
     "subscriber", "account_id", "record", "raw", "batch_id", "received_at",
 ]
+STORED_CONFLICT = -1
+"""Index of a rejection the store made (a key seen before with other content), not the batch."""
 TOTAL_OF_UNIT = {"second": "seconds", "byte": "bytes", "message": "messages", "unit": "units"}
 
 
@@ -244,7 +246,8 @@ class PostgresUsageStore:
             tally.accepted += 1
             tally.totals[TOTAL_OF_UNIT[record.unit]] += record.quantity  # type: ignore[assignment]
         accepted_keys = {record.key for record in accepted}
-        rejected_keys = {(item.source, item.record_id) for item in rejected if item.index < 0}
+        rejected_keys = {(item.source, item.record_id) for item in rejected
+                         if item.index == STORED_CONFLICT}
         for record in submission.duplicates + [
             r for r in submission.candidates
             if r.key not in accepted_keys and r.key not in rejected_keys
@@ -330,7 +333,7 @@ class RejectionNotOpenError(Exception):
 
 def conflict_item(record: UsageRecord) -> RejectedItem:
     """A record whose id was seen before with different content."""
-    return RejectedItem(-1, record.source, record.record_id, Rejection("record_id", "conflict"),
+    return RejectedItem(STORED_CONFLICT, record.source, record.record_id, Rejection("record_id", "conflict"),
                         record=stored_form(record))
 
 
