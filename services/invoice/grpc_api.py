@@ -10,6 +10,7 @@ import grpc
 from billing.common.v1 import common_pb2
 from billing.invoice.v1 import invoice_pb2, invoice_pb2_grpc
 
+from kernel.errors import InvalidInputError
 from kernel.grpc import maps_domain_errors
 from kernel.wire import history_to_proto, id_from_wire, money_to_proto
 from services.invoice.application import InvoiceApplication
@@ -18,6 +19,7 @@ from services.invoice.directory import Directory
 from services.invoice.domain.accounts import Account
 from services.invoice.domain.catalog import Plan, UsagePrice
 from services.invoice.domain.invoices import Invoice
+from services.invoice.rating_client import RatePlans
 
 Context = grpc.aio.ServicerContext
 
@@ -72,22 +74,39 @@ class InvoiceServicer(invoice_pb2_grpc.InvoiceServiceServicer):
 
     def __init__(
         self, app: InvoiceApplication, directory: Directory, bill_runner: BillRunner,
-        on_saved: Callable[[], None],
+        on_saved: Callable[[], None], rate_plans: RatePlans,
     ) -> None:
         self.app = app
         self.directory = directory
         self.bill_runner = bill_runner
         self.on_saved = on_saved
+        self.rate_plans = rate_plans
+
+    async def _checked_rate_plan(
+        self, tenant_id: UUID, text: str, currency: str
+    ) -> UUID | None:
+        """The rate plan a new plan names: it must exist and price in the plan's currency."""
+        if not text:
+            return None
+        rate_plan_id = id_from_wire(text, "rate_plan_id")
+        found = await self.rate_plans.currency_of(tenant_id, rate_plan_id)
+        if found is None:
+            raise InvalidInputError("rate_plan_id", "unknown_rate_plan")
+        if found != currency:
+            raise InvalidInputError("rate_plan_id", f"prices_in_{found}_not_{currency}")
+        return rate_plan_id
 
     @maps_domain_errors
     async def CreatePlan(
         self, request: invoice_pb2.CreatePlanRequest, context: Context
     ) -> invoice_pb2.Plan:
         prices = [(p.service_type, p.unit, p.unit_price) for p in request.usage_prices]
+        tenant_id = id_from_wire(request.tenant_id, "tenant_id")
+        rate_plan_id = await self._checked_rate_plan(tenant_id, request.rate_plan_id,
+                                                     request.currency)
         plan = await asyncio.to_thread(
-            self.app.create_plan, id_from_wire(request.tenant_id, "tenant_id"), request.name,
-            request.currency, request.recurring_fee, prices,
-            id_from_wire(request.rate_plan_id, "rate_plan_id") if request.rate_plan_id else None,
+            self.app.create_plan, tenant_id, request.name, request.currency,
+            request.recurring_fee, prices, rate_plan_id,
         )
         self.on_saved()
         return plan_to_proto(plan)

@@ -17,7 +17,7 @@ from services.invoice.bill_runs import BillRunner
 from services.invoice.consumers import PAYMENT_RECORDED_SUBJECT, PaymentRecordedHandler
 from services.invoice.directory import DDL, Directory
 from services.invoice.grpc_api import InvoiceServicer
-from services.invoice.rating_client import GrpcRatedUsageSource
+from services.invoice.rating_client import GrpcRatedUsageSource, GrpcRatePlans
 from services.invoice.settings import Settings
 
 SERVICE = "invoice"
@@ -49,7 +49,8 @@ async def main() -> None:
     lifecycle.on_shutdown(lambda: asyncio.to_thread(app.close))
     lifecycle.on_shutdown(lambda: rating_channel.close(None))
     lifecycle.on_shutdown(nc.drain)
-    servicer = InvoiceServicer(app, directory, bill_runner, relay.nudge)
+    servicer = InvoiceServicer(app, directory, bill_runner, relay.nudge,
+                               GrpcRatePlans(rating_channel))
     server = GrpcServer([(invoice_pb2_grpc.add_InvoiceServiceServicer_to_server, servicer,
                           "billing.invoice.v1.InvoiceService")])
     await lifecycle.serve(server)

@@ -56,3 +56,28 @@ class GrpcRatedUsageSource:
                 digest=summary.digest,
             ))
         return usage
+
+
+class RatePlans(Protocol):
+    """The rating service's rate plans a plan may name."""
+
+    async def currency_of(self, tenant_id: UUID, rate_plan_id: UUID) -> str | None:
+        """The rate plan's currency, or None when the tenant has no such rate plan."""
+        ...
+
+
+class GrpcRatePlans:
+    """Asks the rating service's tariff catalog over gRPC."""
+
+    def __init__(self, channel: grpc.aio.Channel) -> None:
+        self.stub = rating_pb2_grpc.RatingServiceStub(channel)
+
+    async def currency_of(self, tenant_id: UUID, rate_plan_id: UUID) -> str | None:
+        try:
+            response = await self.stub.GetRatePlan(rating_pb2.GetRatePlanRequest(
+                tenant_id=str(tenant_id), rate_plan_id=str(rate_plan_id)), timeout=30)
+        except grpc.aio.AioRpcError as error:
+            if error.code() == grpc.StatusCode.NOT_FOUND:
+                return None
+            raise
+        return str(response.rate_plan.currency)

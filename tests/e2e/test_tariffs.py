@@ -65,6 +65,15 @@ async def test_rate_plan_versions_price_usage_and_quote(stack: Stack) -> None:
             "effective_from": first_day, "definition": body})
         assert v3.status_code in (200, 201), v3.text
 
+        other_currency = await operator.post("/v1/plans", json={
+            "name": "Wrong", "currency": "EUR", "recurring_fee": "10.00", "rate_plan_id": plan_id})
+        assert other_currency.status_code == 422, other_currency.text
+        assert "rate_plan_id" in other_currency.text
+        unknown = await operator.post("/v1/plans", json={
+            "name": "Wrong", "currency": "GBP", "recurring_fee": "10.00",
+            "rate_plan_id": "00000000-0000-4000-8000-000000000000"})
+        assert unknown.status_code == 422, unknown.text
+        assert "unknown_rate_plan" in unknown.text
         plan = await operator.post("/v1/plans", json={
             "name": "UK Home", "currency": "GBP", "recurring_fee": "10.00", "rate_plan_id": plan_id})
         assert plan.status_code == 201, plan.text
