@@ -79,9 +79,14 @@ class RatedPart:
     explanation: str = ""
 
     @classmethod
-    def whole(cls, rated: RatedRecord) -> RatedPart:
-        """A record priced by its plan's flat usage prices."""
-        return cls(rated.record, 0, rated.record.quantity, rated.amount, rated.plan_id)
+    def whole(cls, rated: RatedRecord, price: UnitPrice) -> RatedPart:
+        """A record priced by its plan's flat usage price, with the arithmetic spelled out."""
+        record = rated.record
+        explanation = (
+            f"{record.quantity} {record.unit} at {price.unit_price} {rated.amount.currency} per "
+            f"{price.unit} (plan usage price) = {rated.amount.amount} {rated.amount.currency}")
+        return cls(record, 0, record.quantity, rated.amount, rated.plan_id,
+                   explanation=explanation)
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,8 @@ def price_all(
         if context is None or context.rate_plan_id is None:
             flat = rate(record, context)
             if isinstance(flat, RatedRecord):
-                result.rated.append(RatedPart.whole(flat))
+                assert context is not None
+                result.rated.append(RatedPart.whole(flat, context.prices[record.service_type]))
             else:
                 result.unrated.append(flat)
             continue

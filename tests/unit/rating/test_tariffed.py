@@ -44,6 +44,7 @@ def test_flat_plans_still_price_by_usage_prices() -> None:
     [part] = result.rated
     assert part.amount.amount == Decimal("0.030000")
     assert part.rate_plan_id is None
+    assert part.explanation == "90 second at 0.02 GBP per minute (plan usage price) = 0.030000 GBP"
 
 
 def test_no_version_in_effect_is_unrated_never_zero() -> None:
