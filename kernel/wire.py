@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -33,6 +34,14 @@ def id_from_wire(text: str, field: str) -> UUID:
         return UUID(text)
     except (ValueError, AttributeError):
         raise InvalidInputError(field, "not a valid id") from None
+
+
+def day_from_wire(text: str, field: str) -> date:
+    """Parse an ISO date sent by a client, naming the field when it is not one."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInputError(field, "not_a_date") from None
 
 
 def history_to_proto(

@@ -12,82 +12,79 @@ import asyncio
 import logging
 import shutil
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from devstack.bench import capture, rating
 from devstack.bench.report import Figure, report
 from devstack.local import LocalNats, LocalPostgres
-from devstack.stack import StackConfig, start_stack
+from devstack.stack import RunningStack, StackConfig, start_stack
 from kernel.logs import setup_logging
 
 log = logging.getLogger("bench")
 
 
-async def run_capture(args: argparse.Namespace, work: Path) -> list[Figure]:
-    """The usage capture figures (issue: usage capture at operator scale)."""
-    postgres = LocalPostgres(work / "postgres", keep_data=False)
-    nats = LocalNats(work / "nats")
-    log_file = (work / "services.log").open("w")
+@asynccontextmanager
+async def bench_stack(work: Path, name: str, services: tuple[str, ...]
+                      ) -> AsyncIterator[tuple[RunningStack, str]]:
+    """Fresh PostgreSQL and NATS and the services under test; the stack and its database URL."""
+    postgres = LocalPostgres(work / f"postgres-{name}", keep_data=False)
+    nats = LocalNats(work / f"nats-{name}")
+    log_file = (work / f"services-{name}.log").open("w")
     try:
         running = start_stack(StackConfig(
             database_url=postgres.url, nats_url=nats.url, smtp_url="smtp://127.0.0.1:1",
-            run_dir=work / "run", services=("invoice", "usage"), with_gateway=False,
+            run_dir=work / f"run-{name}", services=services, with_gateway=False,
         ), output=log_file)
         try:
-            usage = running.grpc_addresses["usage"]
-            tenant_id = capture.new_tenant()
-            await capture.open_subscribers(running.grpc_addresses["invoice"], tenant_id)
-            generic = work / "usage.csv"
-            await asyncio.to_thread(capture.write_generic_file, generic, args.records)
-            figures = await capture.capture_throughput(
-                usage, postgres.url, tenant_id, generic, args.records)
-            generic.unlink()
-            if args.big_file_mb:
-                big = work / "Master.csv"
-                await asyncio.to_thread(capture.write_asterisk_file, big, args.big_file_mb << 20)
-                pid = running.supervisor.wait_ready("usage")["pid"]
-                figures += await capture.big_file_memory(usage, int(pid), tenant_id, big)
-                big.unlink()
-            return figures
+            yield running, postgres.url
         finally:
             running.stop()
     finally:
         log_file.close()
         nats.stop()
         postgres.stop()
+
+
+async def run_capture(args: argparse.Namespace, work: Path) -> list[Figure]:
+    """The usage capture figures (issue: usage capture at operator scale)."""
+    async with bench_stack(work, "capture", ("invoice", "usage")) as (running, database_url):
+        usage = running.grpc_addresses["usage"]
+        tenant_id = capture.new_tenant()
+        await capture.open_subscribers(running.grpc_addresses["invoice"], tenant_id,
+                                       capture.flat_plan(tenant_id))
+        generic = work / "usage.csv"
+        await asyncio.to_thread(capture.write_generic_file, generic, args.records)
+        figures = await capture.capture_throughput(
+            usage, database_url, tenant_id, generic, args.records)
+        generic.unlink()
+        if args.big_file_mb:
+            big = work / "Master.csv"
+            await asyncio.to_thread(capture.write_asterisk_file, big, args.big_file_mb << 20)
+            pid = running.supervisor.wait_ready("usage")["pid"]
+            figures += await capture.big_file_memory(usage, int(pid), tenant_id, big)
+            big.unlink()
+        return figures
 
 
 async def run_rating(args: argparse.Namespace, work: Path) -> list[Figure]:
     """The rating figures (issue: rating engine)."""
-    postgres = LocalPostgres(work / "postgres-rating", keep_data=False)
-    nats = LocalNats(work / "nats-rating")
-    log_file = (work / "services-rating.log").open("w")
-    try:
-        running = start_stack(StackConfig(
-            database_url=postgres.url, nats_url=nats.url, smtp_url="smtp://127.0.0.1:1",
-            run_dir=work / "run-rating", services=("invoice", "usage", "rating"),
-            with_gateway=False,
-        ), output=log_file)
-        try:
-            addresses = running.grpc_addresses
-            tenant_id = capture.new_tenant()
-            table, prefixes = rating.destination_table(rating.PREFIXES)
-            await rating.tariffed_subscribers(
-                addresses["invoice"], addresses["rating"], tenant_id, table, prefixes)
-            path = work / "mixed.csv"
-            await asyncio.to_thread(rating.write_mixed_file, path, args.records, prefixes)
-            figures = await rating.rated_throughput(
-                addresses["usage"], postgres.url, tenant_id, path, args.records)
-            path.unlink()
-            account = await rating.any_account(addresses["invoice"], tenant_id)
-            return figures + await rating.quote_latency(
-                addresses["rating"], tenant_id, account, f"+{prefixes[0]}1234")
-        finally:
-            running.stop()
-    finally:
-        log_file.close()
-        nats.stop()
-        postgres.stop()
+    services = ("invoice", "usage", "rating")
+    async with bench_stack(work, "rating", services) as (running, database_url):
+        addresses = running.grpc_addresses
+        tenant_id = capture.new_tenant()
+        table, prefixes = rating.destination_table(rating.PREFIXES)
+        await rating.tariffed_subscribers(
+            addresses["invoice"], addresses["rating"], tenant_id, table, prefixes)
+        path = work / "mixed.csv"
+        await asyncio.to_thread(rating.write_mixed_file, path, args.records, prefixes)
+        figures = await rating.rated_throughput(
+            addresses["usage"], database_url, tenant_id, path, args.records)
+        path.unlink()
+        account = await rating.any_account(addresses["invoice"], tenant_id)
+        return figures + await rating.quote_latency(
+            addresses["rating"], tenant_id, account, f"+{prefixes[0]}1234")
 
 
 def main() -> None:

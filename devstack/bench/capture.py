@@ -79,26 +79,33 @@ def write_asterisk_file(path: Path, size_bytes: int, seed: int = 11) -> int:
     return rows
 
 
-async def open_subscribers(invoice_address: str, tenant_id: UUID) -> None:
-    """A plan and SUBSCRIBERS accounts, each with its number as identity."""
+async def open_subscribers(
+    invoice_address: str, tenant_id: UUID, plan: invoice_pb2.CreatePlanRequest, timezone: str = "UTC"
+) -> None:
+    """The plan and SUBSCRIBERS accounts on it, each with its number as identity."""
     grpc_channel = channel(invoice_address)
     stub = invoice_pb2_grpc.InvoiceServiceStub(grpc_channel)
-    plan = await stub.CreatePlan(invoice_pb2.CreatePlanRequest(
-        tenant_id=str(tenant_id), name="Bench", currency="EUR", recurring_fee="5.00",
-        usage_prices=[invoice_pb2.UsagePrice(service_type="voice", unit="minute", unit_price="0.02")],
-    ))
+    created = await stub.CreatePlan(plan)
     semaphore = asyncio.Semaphore(16)
 
     async def open_one(index: int) -> None:
         async with semaphore:
             await stub.OpenAccount(invoice_pb2.OpenAccountRequest(
                 tenant_id=str(tenant_id), name=f"Subscriber {index}",
-                billing_email=f"s{index}@example.org", plan_id=plan.plan_id,
-                identities=[number(index)],
+                billing_email=f"s{index}@example.org", plan_id=created.plan_id,
+                identities=[number(index)], timezone=timezone,
             ))
 
     await asyncio.gather(*(open_one(index) for index in range(SUBSCRIBERS)))
     await grpc_channel.close(None)
+
+
+def flat_plan(tenant_id: UUID) -> invoice_pb2.CreatePlanRequest:
+    """A plan pricing voice with a flat per-minute price."""
+    return invoice_pb2.CreatePlanRequest(
+        tenant_id=str(tenant_id), name="Bench", currency="EUR", recurring_fee="5.00",
+        usage_prices=[invoice_pb2.UsagePrice(service_type="voice", unit="minute", unit_price="0.02")],
+    )
 
 
 async def chunks(header: usage_pb2.ImportHeader, path: Path) -> AsyncIterator[usage_pb2.ImportFileChunk]:
@@ -109,16 +116,20 @@ async def chunks(header: usage_pb2.ImportHeader, path: Path) -> AsyncIterator[us
             yield usage_pb2.ImportFileChunk(data=chunk)
 
 
-async def unpublished(database_url: str) -> int:
-    """Outbox rows not yet published to NATS."""
+async def count(database_url: str, query: str) -> int:
+    """A count read from the database the services write to."""
     parts = connection_parts(database_url)
     conn = await asyncpg.connect(host=parts["host"], port=int(parts["port"]), user=parts["user"],
                                  database=parts["dbname"])
     try:
-        return int(await conn.fetchval(
-            "SELECT count(*) FROM usage.outbox WHERE published_at IS NULL"))
+        return int(await conn.fetchval(query))
     finally:
         await conn.close()
+
+
+async def unpublished(database_url: str) -> int:
+    """Outbox rows not yet published to NATS."""
+    return await count(database_url, "SELECT count(*) FROM usage.outbox WHERE published_at IS NULL")
 
 
 async def drained(database_url: str, polls: int = 12_000) -> None:

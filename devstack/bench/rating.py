@@ -14,14 +14,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
-import asyncpg
 from billing.invoice.v1 import invoice_pb2, invoice_pb2_grpc
 from billing.rating.v1 import rating_pb2, rating_pb2_grpc
 from billing.usage.v1 import usage_pb2
 
-from devstack.bench.capture import SUBSCRIBERS, import_file, number
+from devstack.bench.capture import SUBSCRIBERS, count, import_file, number, open_subscribers
 from devstack.bench.report import Figure
-from kernel.database import connection_parts
 from kernel.grpc import channel
 
 log = logging.getLogger(__name__)
@@ -91,35 +89,15 @@ async def tariffed_subscribers(
     if not imported.version:
         raise RuntimeError(f"destination import refused: {imported}")
     await rating_channel.close(None)
-    invoice_channel = channel(invoice_address)
-    invoice = invoice_pb2_grpc.InvoiceServiceStub(invoice_channel)
-    product = await invoice.CreatePlan(invoice_pb2.CreatePlanRequest(
+    await open_subscribers(invoice_address, tenant_id, invoice_pb2.CreatePlanRequest(
         tenant_id=str(tenant_id), name="Bench", currency="EUR", recurring_fee="5.00",
-        rate_plan_id=plan.rate_plan_id))
-    semaphore = asyncio.Semaphore(16)
-
-    async def open_one(index: int) -> None:
-        async with semaphore:
-            await invoice.OpenAccount(invoice_pb2.OpenAccountRequest(
-                tenant_id=str(tenant_id), name=f"Subscriber {index}",
-                billing_email=f"s{index}@example.org", plan_id=product.plan_id,
-                identities=[number(index)], timezone="Europe/London"))
-
-    await asyncio.gather(*(open_one(index) for index in range(SUBSCRIBERS)))
-    await invoice_channel.close(None)
+        rate_plan_id=plan.rate_plan_id), timezone="Europe/London")
 
 
 async def outcomes(database_url: str) -> int:
     """Records rating has finished with: rated (first parts) plus unrated."""
-    parts = connection_parts(database_url)
-    conn = await asyncpg.connect(host=parts["host"], port=int(parts["port"]), user=parts["user"],
-                                 database=parts["dbname"])
-    try:
-        return int(await conn.fetchval(
-            "SELECT (SELECT count(*) FROM rating.rated_records WHERE part = 0)"
-            " + (SELECT count(*) FROM rating.unrated_records)"))
-    finally:
-        await conn.close()
+    return await count(database_url, "SELECT (SELECT count(*) FROM rating.rated_records"
+                       " WHERE part = 0) + (SELECT count(*) FROM rating.unrated_records)")
 
 
 async def rated_throughput(

@@ -1,37 +1,7 @@
-"""Short-lived caches for lookups that change rarely (tariff versions, rating contexts)."""
+"""How long rating reuses looked-up tariff versions and rating contexts."""
 
 from __future__ import annotations
-
-import time
-from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
-
-Value = TypeVar("Value")
 
 LOOKUP_SECONDS = 5.0
 """How long a looked-up tariff version or rating context is reused: a new version or plan change
 takes effect for rating and quotes at most this long after it is saved."""
-
-
-class TtlCache(Generic[Value]):
-    """Values kept for a few seconds, then looked up again; bounded in size."""
-
-    def __init__(self, seconds: float = LOOKUP_SECONDS, limit: int = 100_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.seconds = seconds
-        self.limit = limit
-        self.clock = clock
-        self.entries: dict[Hashable, tuple[Value, float]] = {}
-
-    def get(self, key: Hashable) -> tuple[bool, Value | None]:
-        """(found, value) for a fresh entry."""
-        entry = self.entries.get(key)
-        if entry is None or entry[1] < self.clock():
-            return False, None
-        return True, entry[0]
-
-    def put(self, key: Hashable, value: Value) -> None:
-        """Remember a value."""
-        if len(self.entries) >= self.limit:
-            self.entries.clear()
-        self.entries[key] = (value, self.clock() + self.seconds)

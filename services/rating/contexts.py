@@ -9,7 +9,8 @@ from uuid import UUID
 import grpc
 from billing.invoice.v1 import invoice_pb2, invoice_pb2_grpc
 
-from services.rating.caching import TtlCache
+from kernel.caching import TtlCache
+from services.rating.caching import LOOKUP_SECONDS
 from services.rating.domain import RatingContext, UnitPrice
 
 
@@ -55,7 +56,7 @@ class CachedRatingContexts:
 
     def __init__(self, contexts: RatingContexts) -> None:
         self.contexts = contexts
-        self.cache: TtlCache[RatingContext | None] = TtlCache()
+        self.cache: TtlCache[RatingContext | None] = TtlCache(LOOKUP_SECONDS)
 
     async def for_accounts(
         self, tenant_id: UUID, account_ids: set[UUID]

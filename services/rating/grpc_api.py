@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import UTC
 
 import grpc
 from billing.common.v1 import common_pb2
@@ -10,21 +10,13 @@ from billing.rating.v1 import rating_pb2, rating_pb2_grpc
 
 from kernel.errors import InvalidInputError
 from kernel.grpc import maps_domain_errors
-from kernel.wire import id_from_wire, money_to_proto
+from kernel.wire import day_from_wire, id_from_wire, money_to_proto
 from services.rating.catalog.application import TariffCatalog
 from services.rating.catalog.grpc_api import CatalogServicer
 from services.rating.listings import RatingListings
 from services.rating.quotes import Quoting
 from services.rating.rerating import Rerating
 from services.rating.store import RatedRecordStore
-
-
-def parse_day(text: str, field: str) -> date:
-    """An ISO date."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInputError(field, "not_a_date") from None
 
 
 class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
@@ -45,8 +37,8 @@ class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
         result = await self.rerating.rerate(
             id_from_wire(request.tenant_id, "tenant_id"),
             id_from_wire(request.account_id, "account_id"),
-            parse_day(request.period_start, "period_start"),
-            parse_day(request.period_end, "period_end"),
+            day_from_wire(request.period_start, "period_start"),
+            day_from_wire(request.period_end, "period_end"),
         )
         return rating_pb2.RerateResponse(
             cycles=[c.isoformat() for c in result.cycles], records=result.records,

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from kernel.dates import first_of_next_month
 from kernel.errors import InvalidInputError, NotFoundError, PreconditionError
 from kernel.money import Money
 from services.rating.contexts import RatingContexts
@@ -37,17 +38,12 @@ class RerateResult:
     difference: Decimal
 
 
-def next_cycle(cycle: date) -> date:
-    """The first day of the following monthly cycle."""
-    return date(cycle.year + cycle.month // 12, cycle.month % 12 + 1, 1)
-
-
 def cycles_between(first: date, end: date) -> list[date]:
     """The first days of the monthly cycles from first's month up to (not including) end."""
     cycles, month = [], first.replace(day=1)
     while month < end:
         cycles.append(month)
-        month = next_cycle(month)
+        month = first_of_next_month(month)
     return cycles
 
 
@@ -55,7 +51,7 @@ def window(cycle: date, timezone: str) -> tuple[datetime, datetime]:
     """The instants [start, end) of a monthly cycle in the account's timezone."""
     zone = ZoneInfo(timezone)
     return (datetime.combine(cycle, time(), zone).astimezone(UTC),
-            datetime.combine(next_cycle(cycle), time(), zone).astimezone(UTC))
+            datetime.combine(first_of_next_month(cycle), time(), zone).astimezone(UTC))
 
 
 def record_of(row: asyncpg.Record, quantity: Decimal) -> RecordToRate:

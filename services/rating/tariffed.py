@@ -8,7 +8,7 @@ batches; re-rating a period replays it strictly in event order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -50,28 +50,31 @@ def cycle_of(instant: datetime, timezone: str) -> date:
     return local_day(instant, timezone).replace(day=1)
 
 
+def tariffed(
+    records: Iterable[RecordToRate], contexts: Mapping[UUID, RatingContext]
+) -> Iterator[tuple[RecordToRate, RatingContext]]:
+    """The records whose account's plan names a rate plan, with that account's context."""
+    for record in records:
+        context = contexts.get(record.account_id)
+        if context is not None and context.rate_plan_id is not None:
+            yield record, context
+
+
 def needed_versions(
     records: Iterable[RecordToRate], contexts: Mapping[UUID, RatingContext]
 ) -> set[VersionKey]:
     """The (rate plan, day) pairs whose tariff versions the batch needs."""
-    keys = set()
-    for record in records:
-        context = contexts.get(record.account_id)
-        if context is not None and context.rate_plan_id is not None:
-            keys.add((context.rate_plan_id, local_day(record.started_at, context.timezone)))
-    return keys
+    return {(context.rate_plan_id, local_day(record.started_at, context.timezone))
+            for record, context in tariffed(records, contexts)
+            if context.rate_plan_id is not None}
 
 
 def needed_cycles(
     records: Iterable[RecordToRate], contexts: Mapping[UUID, RatingContext]
 ) -> set[CycleKey]:
     """The bill cycles whose state the batch reads and advances."""
-    keys = set()
-    for record in records:
-        context = contexts.get(record.account_id)
-        if context is not None and context.rate_plan_id is not None:
-            keys.add((record.account_id, cycle_of(record.started_at, context.timezone)))
-    return keys
+    return {(record.account_id, cycle_of(record.started_at, context.timezone))
+            for record, context in tariffed(records, contexts)}
 
 
 def to_price(record: RecordToRate) -> UsageToPrice:

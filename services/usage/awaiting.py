@@ -7,8 +7,8 @@ from uuid import UUID
 
 from nats.aio.msg import Msg
 
+from kernel.caching import TtlCache
 from kernel.messaging import PoisonMessageError
-from services.usage.accounts import PositiveCache
 from services.usage.resubmission import Resubmissions
 
 ACCOUNT_EVENTS = "events.invoice.Account.>"
@@ -17,7 +17,7 @@ ACCOUNT_EVENTS = "events.invoice.Account.>"
 class AwaitingCustomerHandler:
     """On Account.Opened and Account.IdentityAdded, resubmit the records that waited for it."""
 
-    def __init__(self, resubmissions: Resubmissions, cache: PositiveCache) -> None:
+    def __init__(self, resubmissions: Resubmissions, cache: TtlCache[UUID]) -> None:
         self.resubmissions = resubmissions
         self.cache = cache
 
@@ -31,7 +31,7 @@ class AwaitingCustomerHandler:
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise PoisonMessageError(f"malformed account event: {error}") from error
         if kind == "Account.IdentityRemoved":
-            self.cache.forget(tenant_id, "@" + identity)
+            self.cache.forget((tenant_id, "@" + identity))
         elif kind == "Account.Opened":
             await self.resubmissions.reprocess_awaiting(tenant_id, [], [account_id])
         elif kind == "Account.IdentityAdded":

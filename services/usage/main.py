@@ -12,7 +12,7 @@ from kernel.database import create_pool, ensure_schema
 from kernel.grpc import GrpcServer, channel
 from kernel.messaging import EVENTS_STREAM, USAGE_STREAM, PullConsumer, connect, ensure_stream
 from kernel.runtime import Lifecycle, bootstrap_process
-from services.usage.accounts import GrpcAccountResolver, PositiveCache
+from services.usage.accounts import GrpcAccountResolver, resolver_cache
 from services.usage.application import UsageCapture
 from services.usage.awaiting import ACCOUNT_EVENTS, AwaitingCustomerHandler
 from services.usage.grpc_api import UsageServicer
@@ -39,7 +39,7 @@ async def main() -> None:
     await ensure_stream(js, EVENTS_STREAM)
     relay = UsageOutboxRelay(pool, js)
     invoice_channel = channel(settings.invoice_grpc)
-    cache = PositiveCache()
+    cache = resolver_cache()
     capture = UsageCapture(
         GrpcAccountResolver(invoice_channel, cache),
         PostgresUsageStore(pool, settings.usage_partitions),

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime
 
 import asyncpg
 
+from kernel.dates import first_of_next_month
+
 PARENT = "usage.accepted_records"
 
 
@@ -16,17 +18,12 @@ def month_of(instant: datetime) -> date:
     return date(utc.year, utc.month, 1)
 
 
-def next_month(month: date) -> date:
-    """The first day of the following month."""
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
 def partition_ddl(month: date) -> str:
     """CREATE TABLE for the partition holding one UTC month."""
     name = f"usage.accepted_records_{month:%Y_%m}"
     return (
         f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF {PARENT}"
-        f" FOR VALUES FROM ('{month.isoformat()} 00:00:00+00') TO ('{next_month(month).isoformat()}"
+        f" FOR VALUES FROM ('{month.isoformat()} 00:00:00+00') TO ('{first_of_next_month(month).isoformat()}"
         " 00:00:00+00')"
     )
 

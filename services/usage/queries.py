@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
 from kernel.errors import InvalidInputError, NotFoundError
+from kernel.paging import decode_page_token, encode_page_token, page_limit
+from kernel.wire import day_from_wire
 
 REJECTION_STATUSES = ("open", "resolved", "superseded", "all")
-MAX_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -24,29 +23,6 @@ class RejectionFilter:
     source: str = ""
     file: str = ""
     reason: str = ""
-
-
-def encode_cursor(received_at: datetime, rejection_id: UUID) -> str:
-    """An opaque page token: the position after the last rejection returned."""
-    return base64.urlsafe_b64encode(json.dumps([received_at.isoformat(), str(rejection_id)]).encode()
-                                    ).decode()
-
-
-def decode_cursor(token: str) -> tuple[datetime, UUID]:
-    """The position a page token stands for."""
-    try:
-        received_at, rejection_id = json.loads(base64.urlsafe_b64decode(token.encode()))
-        return datetime.fromisoformat(received_at), UUID(rejection_id)
-    except (ValueError, TypeError):
-        raise InvalidInputError("page_token", "not_a_page_token") from None
-
-
-def parse_day(text: str, name: str) -> date:
-    """An ISO date."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInputError(name, "not_a_date") from None
 
 
 class UsageQueries:
@@ -81,10 +57,8 @@ class UsageQueries:
         """A page of rejections, newest first, and the token of the next page ('' at the end)."""
         if where.status not in REJECTION_STATUSES:
             raise InvalidInputError("status", f"must_be_one_of:{','.join(REJECTION_STATUSES)}")
-        if not 0 <= page_size <= MAX_PAGE:
-            raise InvalidInputError("page_size", f"must_be_between_1_and_{MAX_PAGE}")
-        limit = page_size or 100
-        after = decode_cursor(page_token) if page_token else None
+        limit = page_limit(page_size)
+        after = decode_page_token(page_token, (datetime.fromisoformat, UUID))
         rows = await self.pool.fetch(
             "SELECT * FROM usage.rejections WHERE tenant_id = $1"
             " AND ($2 = 'all' OR status = $2) AND ($3 = '' OR source = $3)"
@@ -97,7 +71,8 @@ class UsageQueries:
         if len(rows) <= limit:
             return list(rows), ""
         last = rows[limit - 1]
-        return list(rows[:limit]), encode_cursor(last["received_at"], last["rejection_id"])
+        return list(rows[:limit]), encode_page_token(
+            [last["received_at"].isoformat(), last["rejection_id"]])
 
     async def awaiting_customer(
         self, tenant_id: UUID, subscribers: list[str], account_ids: list[str],
@@ -117,7 +92,7 @@ class UsageQueries:
         self, tenant_id: UUID, from_day: str, to_day: str, source: str, file: str
     ) -> list[asyncpg.Record]:
         """Counters per (source, file, day) in the inclusive range of receipt days."""
-        first, last = parse_day(from_day, "from_day"), parse_day(to_day, "to_day")
+        first, last = day_from_wire(from_day, "from_day"), day_from_wire(to_day, "to_day")
         if last < first:
             raise InvalidInputError("to_day", "before_from_day")
         return list(await self.pool.fetch(

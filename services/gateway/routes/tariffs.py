@@ -16,9 +16,9 @@ from services.gateway.deps import STAFF, WRITERS, Clients, allow, check_own_acco
 from services.gateway.keys import Principal, Role
 from services.gateway.models import jsonable
 from services.gateway.problems import problem
+from services.gateway.uploads import body_chunks
 
 router = APIRouter(prefix="/v1", tags=["tariff catalog"])
-UPLOAD_CHUNK = 1 << 20
 
 
 class RatePlanCreate(BaseModel):
@@ -67,14 +67,8 @@ async def upload_chunks(
 ) -> AsyncIterator[rating_pb2.ImportDestinationsChunk]:
     """The import stream: the header, then the request body in chunks as it arrives."""
     yield rating_pb2.ImportDestinationsChunk(header=header)
-    pending = bytearray()
-    async for piece in request.stream():
-        pending += piece
-        if len(pending) >= UPLOAD_CHUNK:
-            yield rating_pb2.ImportDestinationsChunk(data=bytes(pending))
-            pending.clear()
-    if pending:
-        yield rating_pb2.ImportDestinationsChunk(data=bytes(pending))
+    async for data in body_chunks(request):
+        yield rating_pb2.ImportDestinationsChunk(data=data)
 
 
 @router.put("/rate-plans/{rate_plan_id}/destinations", status_code=201, response_model=None)

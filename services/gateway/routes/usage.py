@@ -16,6 +16,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from services.gateway.deps import STAFF, WRITERS, Clients, allow, check_own_account, clients
 from services.gateway.keys import Principal, Role
 from services.gateway.models import Resubmission, UsageBatch, UsageRecordBody, jsonable
+from services.gateway.uploads import body_chunks
 
 router = APIRouter(prefix="/v1", tags=["usage"])
 
@@ -26,7 +27,6 @@ OUTCOME_NAMES = {
 }
 RECORD_FIELDS = ("record_id", "source", "account_id", "subscriber", "service_type", "quantity",
                  "unit", "started_at", "ended_at", "duration", "price", "currency")
-UPLOAD_CHUNK = 1 << 20
 
 
 def record_to_proto(record: UsageRecordBody) -> usage_pb2.UsageRecord:
@@ -75,14 +75,8 @@ async def upload_chunks(
 ) -> AsyncIterator[usage_pb2.ImportFileChunk]:
     """The import stream: the header, then the request body in chunks as it arrives."""
     yield usage_pb2.ImportFileChunk(header=header)
-    pending = bytearray()
-    async for piece in request.stream():
-        pending += piece
-        if len(pending) >= UPLOAD_CHUNK:
-            yield usage_pb2.ImportFileChunk(data=bytes(pending))
-            pending.clear()
-    if pending:
-        yield usage_pb2.ImportFileChunk(data=bytes(pending))
+    async for data in body_chunks(request):
+        yield usage_pb2.ImportFileChunk(data=data)
 
 
 @router.post("/usage/imports", status_code=201)

@@ -11,10 +11,11 @@ from uuid import UUID
 import grpc
 from billing.rating.v1 import rating_pb2
 
+from kernel.caching import TtlCache
 from kernel.errors import InvalidInputError
 from kernel.grpc import maps_domain_errors
 from kernel.wire import id_from_wire
-from services.rating.caching import LOOKUP_SECONDS, TtlCache
+from services.rating.caching import LOOKUP_SECONDS
 from services.rating.catalog.application import RatePlanNotFoundError, TariffCatalog
 from services.rating.catalog.destinations import DestinationFileError
 from services.rating.catalog.rate_plans import RatePlan

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-from services.rating.caching import TtlCache
+from kernel.caching import TtlCache
 from services.rating.contexts import CachedRatingContexts
 from services.rating.domain import RatingContext
 
