@@ -1,4 +1,5 @@
-"""Demo data: a tenant, a few plans, 50 subscribers, a day of synthetic usage and a bill run."""
+"""Demo data: a tenant with UK VAT, a few plans, 50 subscribers, a day of last month's synthetic
+usage and the bill run closing last month (taxed invoices in English and German)."""
 
 from __future__ import annotations
 
@@ -12,21 +13,25 @@ import httpx
 from services.gateway.cli import create_tenant
 
 PLANS = [
-    {"name": "Fibre 100", "currency": "EUR", "recurring_fee": "29.90", "usage_prices": [
+    {"name": "Fibre 100", "currency": "GBP", "recurring_fee": "29.90", "usage_prices": [
         {"service_type": "voice", "unit": "minute", "unit_price": "0.019"},
         {"service_type": "sms", "unit": "message", "unit_price": "0.09"},
         {"service_type": "data", "unit": "gigabyte", "unit_price": "0.50"}]},
-    {"name": "Mobile 10GB", "currency": "EUR", "recurring_fee": "15.00", "usage_prices": [
+    {"name": "Mobile 10GB", "currency": "GBP", "recurring_fee": "15.00", "usage_prices": [
         {"service_type": "voice", "unit": "minute", "unit_price": "0.05"},
         {"service_type": "sms", "unit": "message", "unit_price": "0.10"},
         {"service_type": "data", "unit": "megabyte", "unit_price": "0.002"}]},
-    {"name": "Business Voice", "currency": "EUR", "recurring_fee": "49.00", "usage_prices": [
+    {"name": "Business Voice", "currency": "GBP", "recurring_fee": "49.00", "usage_prices": [
         {"service_type": "voice", "unit": "second", "unit_price": "0.0002"},
         {"service_type": "sms", "unit": "message", "unit_price": "0.08"},
         {"service_type": "data", "unit": "gigabyte", "unit_price": "1.00"}]},
 ]
 SUBSCRIBERS = 50
 RECORDS_PER_SUBSCRIBER = 40
+TAX_REGION = "GB"
+VAT = {"name": "VAT", "rate_percent": "20", "mode": "exclusive", "effective_from": "2011-01-04"}
+GERMAN_EVERY = 5
+"""Every fifth subscriber reads invoices in German."""
 
 
 def synthetic_usage(account_ids: list[str], day: date, seed: int = 7) -> list[dict[str, Any]]:
@@ -78,30 +83,43 @@ def asterisk_cdrs(day: date, seed: int = 11) -> tuple[str, int]:
     return "".join(rows), answered
 
 
+def account_body(n: int, plan_id: str, start: date) -> dict[str, Any]:
+    """A demo subscriber in London on cycle day 1 since `start`, some reading German."""
+    return {
+        "name": f"Subscriber {n:02d}", "billing_email": f"subscriber{n:02d}@example.net",
+        "plan_id": plan_id, "timezone": "Europe/London", "identities": [phone_number(n)],
+        "address_lines": [f"{n + 1} Demo Street", "London", f"EC1A {n % 9 + 1}BB"],
+        "locale": "de" if n % GERMAN_EVERY == 0 else "en", "tax_region": TAX_REGION,
+        "start_date": start.isoformat(),
+    }
+
+
 async def load_demo(gateway_url: str, database_url: str) -> dict[str, Any]:
-    """Create the demo tenant through the gateway and bill yesterday."""
+    """Create the demo tenant through the gateway, give it a day of last month's usage and bill
+    last month (bill date: the first of this month)."""
     tenant = await create_tenant("Demo Telco", database_url)
     headers = {"Authorization": f"Bearer {tenant['api_key']}"}
+    bill_date = datetime.now(UTC).date().replace(day=1)
+    period_start = (bill_date - timedelta(days=1)).replace(day=1)
+    usage_day = period_start + timedelta(days=14)
     async with httpx.AsyncClient(base_url=gateway_url, headers=headers, timeout=300) as api:
+        await checked(api.put(f"/v1/tax-regions/{TAX_REGION}/rates", json=VAT))
         plan_ids = [(await checked(api.post("/v1/plans", json=plan)))["plan_id"] for plan in PLANS]
         account_ids = [
-            (await checked(api.post("/v1/accounts", json={
-                "name": f"Subscriber {n:02d}", "billing_email": f"subscriber{n:02d}@example.net",
-                "plan_id": plan_ids[n % len(plan_ids)], "timezone": "UTC",
-                "identities": [phone_number(n)]})))["account_id"]
+            (await checked(api.post("/v1/accounts", json=account_body(
+                n, plan_ids[n % len(plan_ids)], period_start))))["account_id"]
             for n in range(SUBSCRIBERS)
         ]
-        yesterday = datetime.now(UTC).date() - timedelta(days=1)
-        records = synthetic_usage(account_ids, yesterday)
+        records = synthetic_usage(account_ids, usage_day)
         await checked(api.post("/v1/usage/batches", json={"records": records}))
-        cdrs, answered = asterisk_cdrs(yesterday)
+        cdrs, answered = asterisk_cdrs(usage_day)
         await checked(api.post("/v1/usage/imports", content=cdrs.encode(), params={
-            "format": "asterisk", "source": "demo-pbx", "file_name": f"Master-{yesterday}.csv"}))
-        await wait_until_rated(api, account_ids, yesterday, len(records) + answered)
-        bill_run = await checked(api.post("/v1/bill-runs", json={
-            "period_start": yesterday.isoformat(),
-            "period_end": (yesterday + timedelta(days=1)).isoformat()}))
+            "format": "asterisk", "source": "demo-pbx", "file_name": f"Master-{usage_day}.csv"}))
+        await wait_until_rated(api, account_ids, usage_day, len(records) + answered)
+        bill_run = await checked(api.post("/v1/bill-runs", json={"bill_date": bill_date.isoformat()}))
+        invoices = await checked(api.get(f"/v1/accounts/{account_ids[0]}/invoices"))
     return {**tenant, "account_ids": account_ids, "bill_run": bill_run,
+            "invoice_ids": [invoice["invoice_id"] for invoice in invoices["invoices"]],
             "usage_day": datetime.now(UTC).date().isoformat()}
 
 

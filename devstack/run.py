@@ -24,6 +24,7 @@ log = logging.getLogger("devstack")
 def banner(gateway_url: str, demo: dict[str, Any], mail_folder: Path | None) -> str:
     """Where to look once the stack is up."""
     first_account = (demo.get("account_ids") or [""])[0]
+    first_invoice = (demo.get("invoice_ids") or [""])[0]
     lines = [
         "",
         "The billing stack is running. Ctrl-C stops everything.",
@@ -32,6 +33,8 @@ def banner(gateway_url: str, demo: dict[str, Any], mail_folder: Path | None) -> 
         f"  Demo admin key: {demo['api_key']}",
         f"  Demo invoices:  curl -H 'Authorization: Bearer {demo['api_key']}' "
         f"{gateway_url}/v1/accounts/{first_account}/invoices",
+        f"  Invoice PDF:    curl -OJ -H 'Authorization: Bearer {demo['api_key']}' "
+        f"{gateway_url}/v1/invoices/{first_invoice}.pdf",
         f"  Reconciliation: curl -H 'Authorization: Bearer {demo['api_key']}' "
         f"'{gateway_url}/v1/usage/reconciliation?from={demo.get('usage_day', '')}"
         f"&to={demo.get('usage_day', '')}'",

@@ -11,6 +11,7 @@ Decimal = Annotated[str, Field(pattern=r"^-?\d+(\.\d+)?$", examples=["12.50"],
                                description="decimal number as a string")]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", examples=["EUR"])]
 Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-11-01"])]
+AddressLine = Annotated[str, Field(max_length=200)]
 Scalar = StrictStr | StrictInt | StrictFloat
 Identity = Annotated[StrictStr, Field(
     min_length=1, max_length=200, examples=["+442071838750"],
@@ -50,7 +51,19 @@ class PlanCreate(Strict):
         default=None, description="versioned rate plan pricing the usage (replaces usage_prices)")
 
 
-class AccountCreate(Strict):
+class BillingDetailsFields(Strict):
+    """Where and how an account is billed: postal address, locale and tax region."""
+
+    address_lines: list[AddressLine] = Field(default_factory=list, max_length=6,
+                                             examples=[["1 High Street", "London", "N1 9GU"]])
+    locale: str = Field(default="", max_length=35, examples=["en", "de_DE"],
+                        description="Babel locale of the documents; empty means en")
+    tax_region: str = Field(default="", max_length=32, examples=["GB"],
+                            description="a tax region of the tenant (PUT /v1/tax-regions); empty: no tax")
+    tax_id: str = Field(default="", max_length=64, description="the customer's VAT or tax number")
+
+
+class AccountCreate(BillingDetailsFields):
     """A new account subscribed to a plan."""
 
     name: str = Field(min_length=1, max_length=200)
@@ -62,6 +75,13 @@ class AccountCreate(Strict):
         default_factory=list, max_length=100,
         description="subscriber identities naming the account in usage records; saved with it",
     )
+    bill_cycle_day: int | None = Field(
+        default=None, ge=1, le=31,
+        description="day of the month its bill periods end on, one of the schedule's cycle days;"
+                    " default the schedule's first day")
+    parent_account_id: str | None = Field(
+        default=None, description="a parent account (same currency) whose invoice carries this one's charges")
+    start_date: Day | None = Field(default=None, description="start of the plan subscription; default today")
 
 
 class IdentityAssign(Strict):
@@ -104,10 +124,9 @@ class Resubmission(Strict):
 
 
 class BillRunCreate(Strict):
-    """Bill every active account for [period_start, period_end)."""
+    """Bill every account whose bill period ends on bill_date."""
 
-    period_start: Day
-    period_end: Day
+    bill_date: Day = Field(description="the first day after the billed periods, not after today")
 
 
 class PaymentCreate(Strict):
@@ -133,3 +152,10 @@ def jsonable(message: Any) -> dict[str, Any]:
         message, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
     )
     return result
+
+
+def bill_run_json(bill_run: Any) -> dict[str, Any]:
+    """A bill run as JSON, its usage watermark a number (protobuf JSON makes 64-bit integers text)."""
+    body = jsonable(bill_run)
+    body["usage_watermark"] = int(bill_run.usage_watermark)
+    return body

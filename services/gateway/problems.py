@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import grpc
@@ -23,10 +25,35 @@ HTTP_FOR_GRPC = {
     grpc.StatusCode.PERMISSION_DENIED: 403,
     grpc.StatusCode.UNAVAILABLE: 503,
     grpc.StatusCode.DEADLINE_EXCEEDED: 504,
+    grpc.StatusCode.UNIMPLEMENTED: 501,
 }
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-          409: "Conflict", 422: "Invalid request", 502: "Bad gateway",
+          409: "Conflict", 422: "Invalid request", 501: "Not implemented", 502: "Bad gateway",
           503: "Service unavailable", 504: "Gateway timeout"}
+
+
+class FieldProblem(Exception):
+    """A request the gateway refuses because of one field: 422 naming it."""
+
+    def __init__(self, field: str, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.field = field
+        self.reason = reason
+        self.detail = detail
+
+
+@contextmanager
+def flattened(prefix: str) -> Iterator[None]:
+    """Field violations the service names under `prefix` ("details.locale") named as a flat
+    request body names them ("locale")."""
+    try:
+        yield
+    except grpc.aio.AioRpcError as error:
+        violation = field_violation(error) if error.code() is grpc.StatusCode.INVALID_ARGUMENT else None
+        if violation is None or not violation["field"].startswith(prefix):
+            raise
+        raise FieldProblem(violation["field"].removeprefix(prefix), violation["reason"],
+                           error.details() or "the request is not valid") from None
 
 
 def problem(status: int, detail: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
@@ -61,11 +88,17 @@ async def on_http_error(request: Request, error: Exception) -> JSONResponse:
     return problem(error.status_code, str(error.detail))
 
 
+async def on_field_problem(request: Request, error: Exception) -> JSONResponse:
+    """A field the gateway itself refuses."""
+    assert isinstance(error, FieldProblem)
+    return problem(422, error.detail, [{"field": error.field, "reason": error.reason}])
+
+
 async def on_grpc_error(request: Request, error: Exception) -> JSONResponse:
     """A service said no (or is down): the matching HTTP status."""
     assert isinstance(error, grpc.aio.AioRpcError)
     status = HTTP_FOR_GRPC.get(error.code(), 502)
-    if status == 502:
+    if status in (501, 502):
         log.error("service call failed: %s %s", error.code(), error.details())
     violation = field_violation(error) if status == 422 else None
     return problem(status, error.details() or error.code().name,
@@ -76,4 +109,5 @@ def install(app: FastAPI) -> None:
     """Register the problem+json handlers."""
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(HTTPException, on_http_error)
+    app.add_exception_handler(FieldProblem, on_field_problem)
     app.add_exception_handler(grpc.aio.AioRpcError, on_grpc_error)

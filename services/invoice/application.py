@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -12,14 +14,20 @@ from eventsourcing.persistence import IntegrityError, Tracking
 
 from kernel.eventstore import BillingApplication, TenantAggregate
 from kernel.money import Money
-from services.invoice.domain.accounts import Account, check_account_fields
-from services.invoice.domain.billing import BillPeriod, BillRun, bill_run_id_for
+from services.invoice.domain.accounts import (
+    Account,
+    BillingDetails,
+    OneTimeCharge,
+    check_account_fields,
+)
+from services.invoice.domain.billing import BillRun
 from services.invoice.domain.catalog import (
     Plan,
     UsagePrice,
     check_one_price_per_service,
     parse_plan_fields,
 )
+from services.invoice.domain.credit_notes import CreditNote
 from services.invoice.domain.errors import (
     AccountNotFoundError,
     BillRunNotFoundError,
@@ -37,17 +45,37 @@ from services.invoice.domain.identities import (
     parse_identity,
 )
 from services.invoice.domain.invoices import Invoice, InvoiceNumbering
+from services.invoice.domain.schedules import BillingSchedule, Schedule, parse_runs, parse_timezone
+from services.invoice.domain.subscriptions import Subscription
+from services.invoice.domain.taxes import TaxRate, TaxRegion, parse_region
 
 T = TypeVar("T", bound=TenantAggregate)
 
 AGGREGATE_TYPES: dict[str, type[TenantAggregate]] = {
     "plan": Plan, "account": Account, "invoice": Invoice, "bill_run": BillRun,
-    "subscriber_identity": SubscriberIdentity,
+    "subscriber_identity": SubscriberIdentity, "subscription": Subscription,
+    "credit_note": CreditNote, "tax_region": TaxRegion, "billing_schedule": BillingSchedule,
 }
 SAVE_ATTEMPTS = 3
 """Tries of an identity change whose save met a concurrent change of the same aggregates."""
 MAX_IDENTITIES_PER_ACCOUNT_OPENING = 100
 """Identities given when opening an account (one atomic save); more are assigned one by one."""
+
+
+@dataclass(frozen=True)
+class AccountOpening:
+    """What opening an account takes."""
+
+    name: str
+    billing_email: str
+    plan_id: UUID
+    timezone: str
+    start_date: date
+    currency: str = ""
+    identities: Sequence[str] = ()
+    details: BillingDetails = field(default_factory=BillingDetails)
+    bill_cycle_day: int = 0
+    parent_id: UUID | None = None
 
 
 class InvoiceApplication(BillingApplication):
@@ -85,33 +113,148 @@ class InvoiceApplication(BillingApplication):
             raise PlanNotFoundError(plan_id)
         return plan
 
-    def open_account(
-        self, tenant_id: UUID, name: str, billing_email: str, plan_id: UUID,
-        timezone: str, currency: str, identities: Sequence[str] = (),
-    ) -> Account:
+    def open_account(self, tenant_id: UUID, opening: AccountOpening) -> Account:
         """Open an account on a plan, billed in the plan's currency, with its subscriber identities.
 
-        The account and its identities are saved together: when one identity is taken, nothing is.
+        The account, its plan subscription and its identities are saved together: when one
+        identity is taken, nothing is.
         """
-        zone = check_account_fields(name, billing_email, timezone)
-        plan = self.load(Plan, tenant_id, plan_id)
+        zone = check_account_fields(opening.name, opening.billing_email, opening.timezone)
+        plan = self.load(Plan, tenant_id, opening.plan_id)
         if plan is None:
             raise InvalidAccountError("plan_id", "no such plan")
-        if currency and currency != plan.currency:
+        if opening.currency and opening.currency != plan.currency:
             raise InvalidAccountError("currency", f"the plan bills in {plan.currency}")
-        if len(identities) > MAX_IDENTITIES_PER_ACCOUNT_OPENING:
+        if len(opening.identities) > MAX_IDENTITIES_PER_ACCOUNT_OPENING:
             raise InvalidIdentityError(
                 "identities", f"at most {MAX_IDENTITIES_PER_ACCOUNT_OPENING} when opening an account"
             )
-        parsed = parse_identities(list(identities))
+        parsed = parse_identities(list(opening.identities))
+        cycle_day = self.schedule_of(tenant_id).check_cycle_day(opening.bill_cycle_day)
+        self.check_tax_region(tenant_id, opening.details.tax_region)
+        parent = self._checked_parent(tenant_id, opening.parent_id, plan.currency, cycle_day)
 
-        def opening() -> tuple[Account, list[Aggregate]]:
-            account = Account(tenant_id=tenant_id, name=name.strip(), billing_email=billing_email,
-                              currency=plan.currency, plan_id=plan.id, timezone=zone)
+        def opened() -> tuple[Account, list[Aggregate]]:
+            account = Account(tenant_id=tenant_id, name=opening.name.strip(),
+                              billing_email=opening.billing_email, currency=plan.currency,
+                              plan_id=plan.id, timezone=zone)
+            account.set_up_billing(bill_cycle_day=cycle_day,
+                                   parent_id=parent.id if parent else None)
+            account.change_billing_details(account.name, account.billing_email, opening.details)
+            subscription = Subscription(
+                tenant_id=tenant_id, account_id=account.id, plan_id=plan.id, plan_name=plan.name,
+                recurring_fee=plan.recurring_fee, start_date=opening.start_date)
+            account.add_subscription(subscription.id)
             claimed = [self._claim(account, identity) for identity in parsed]
-            return account, [account, *(record for record in claimed if record is not None)]
+            return account, [account, subscription,
+                             *(record for record in claimed if record is not None)]
 
-        return self._save_identity_change(opening)
+        return self._save_identity_change(opened)
+
+    def _checked_parent(
+        self, tenant_id: UUID, parent_id: UUID | None, currency: str, cycle_day: int
+    ) -> Account | None:
+        """A parent account carries its children's charges: same currency and cycle day, no parent."""
+        if parent_id is None:
+            return None
+        parent = self.load(Account, tenant_id, parent_id)
+        if parent is None:
+            raise InvalidAccountError("parent_account_id", "no such account")
+        if parent.parent_id is not None:
+            raise InvalidAccountError("parent_account_id", "the parent has a parent itself")
+        if parent.currency != currency:
+            raise InvalidAccountError("parent_account_id", f"the parent bills in {parent.currency}")
+        if parent.bill_cycle_day != cycle_day:
+            raise InvalidAccountError(
+                "bill_cycle_day", f"must be the parent's cycle day {parent.bill_cycle_day}")
+        parent.check_is_not_closed()
+        return parent
+
+    def update_billing_details(
+        self, tenant_id: UUID, account_id: UUID, name: str, billing_email: str,
+        details: BillingDetails,
+    ) -> Account:
+        """Replace the account's name, email and billing details."""
+        check_account_fields(name, billing_email, "UTC")
+        self.check_tax_region(tenant_id, details.tax_region)
+        account = self.get_account(tenant_id, account_id)
+        account.change_billing_details(name.strip(), billing_email, details)
+        self.save(account)
+        return account
+
+    def change_status(
+        self, tenant_id: UUID, account_id: UUID, action: str, effective: date, reason: str,
+        not_before: date | None,
+    ) -> Account:
+        """Suspend, reactivate or close an account; closing ends its subscriptions that day."""
+        account = self.get_account(tenant_id, account_id)
+        if action == "suspend":
+            account.suspend(reason)
+            self.save(account)
+        elif action == "reactivate":
+            account.reactivate()
+            self.save(account)
+        elif action == "close":
+            account.close(effective, reason)
+            subscriptions = [self.load(Subscription, tenant_id, i) for i in account.subscription_ids]
+            ending = [s for s in subscriptions if s is not None
+                      and (s.end_date is None or s.end_date > effective)]
+            for subscription in ending:
+                subscription.cancel(max(effective, subscription.segments[-1].start), not_before)
+            self.save(account, *ending)
+        else:
+            raise InvalidAccountError("action", "one of suspend, reactivate, close")
+        return account
+
+    def add_charge(self, tenant_id: UUID, account_id: UUID, charge: OneTimeCharge) -> Account:
+        """Put a one-time charge on the account's next invoice (idempotent by charge id)."""
+        account = self.get_account(tenant_id, account_id)
+        if account.add_charge(charge):
+            self.save(account)
+        return account
+
+    def schedule_of(self, tenant_id: UUID) -> Schedule:
+        """The tenant's bill-run schedule (the default until configured)."""
+        return Schedule.of(self.load(BillingSchedule, tenant_id,
+                                     BillingSchedule.create_id(tenant_id)))
+
+    def configure_schedule(
+        self, tenant_id: UUID, timezone: str, runs: list[tuple[int, str]]
+    ) -> Schedule:
+        """Set which cycle days exist and when their runs start; accounts keep their day."""
+        zone = parse_timezone(timezone)
+        parsed = [run.as_dict() for run in parse_runs(runs)]
+        schedule = self.load(BillingSchedule, tenant_id, BillingSchedule.create_id(tenant_id))
+        if schedule is None:
+            schedule = BillingSchedule(tenant_id=tenant_id, timezone=zone, runs=parsed)
+        else:
+            schedule.reconfigure(timezone=zone, runs=parsed)
+        self.save(schedule)
+        return Schedule.of(schedule)
+
+    def set_tax_rate(self, tenant_id: UUID, region: str, rate: TaxRate) -> TaxRegion:
+        """Apply a tax rate in a region from its date on."""
+        code = parse_region(region)
+        record = self.load(TaxRegion, tenant_id, TaxRegion.create_id(tenant_id, code))
+        if record is None:
+            record = TaxRegion(tenant_id=tenant_id, region=code)
+        record.set_rate(rate)
+        self.save(record)
+        return record
+
+    def tax_region(self, tenant_id: UUID, region: str) -> TaxRegion | None:
+        """The tenant's tax region with that code, if defined."""
+        return self.load(TaxRegion, tenant_id, TaxRegion.create_id(tenant_id, region))
+
+    def check_tax_region(self, tenant_id: UUID, region: str) -> None:
+        """An account names a defined tax region, or none."""
+        if region and self.tax_region(tenant_id, region) is None:
+            raise InvalidAccountError("details.tax_region", f"no tax region {region!r}")
+
+    def tax_rate(self, tenant_id: UUID, region: str, day: date) -> TaxRate | None:
+        """The region's rate in effect that day."""
+        record = self.tax_region(tenant_id, region)
+        return None if record is None else record.rate_on(day)
 
     def get_account(self, tenant_id: UUID, account_id: UUID) -> Account:
         """The tenant's account."""
@@ -222,16 +365,6 @@ class InvoiceApplication(BillingApplication):
         bill_run = self.load(BillRun, tenant_id, bill_run_id)
         if bill_run is None:
             raise BillRunNotFoundError(bill_run_id)
-        return bill_run
-
-    def start_bill_run(self, tenant_id: UUID, period: BillPeriod) -> BillRun:
-        """Start the period's bill run, or resume it when it ran before."""
-        bill_run = self.load(BillRun, tenant_id, bill_run_id_for(tenant_id, period))
-        if bill_run is None:
-            bill_run = BillRun(tenant_id=tenant_id, period_start=period.start,
-                               period_end=period.end)
-        else:
-            bill_run.resume()
         return bill_run
 
     def numbering(self, tenant_id: UUID) -> InvoiceNumbering:

@@ -1,161 +1,206 @@
-"""Bill runs: one finalized, numbered invoice per active account and period, in bounded batches."""
+"""Bill runs: one issued, numbered invoice per account whose period ends on the bill date.
+
+The run reads accounts, subscriptions and what was billed before from the directory read models
+in chunks, asks rating for each chunk's usage (while the previous chunk is being saved), drafts
+the invoices and saves them in bounded atomic saves together with their numbers and the run's
+progress. Invoice ids are derived from (account, period), so a resumed or concurrent run can
+never bill a period twice: the save fails as a whole and the batch is redone without them.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import groupby
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
 from kernel.clock import Clock
 from services.invoice.application import InvoiceApplication
+from services.invoice.bill_run_reads import BillRunReads, ChunkData
 from services.invoice.directory import Directory
-from services.invoice.domain.accounts import Account
-from services.invoice.domain.billing import (
-    BillPeriod,
-    BillRun,
-    RatedUsage,
-    recurring_line,
-    usage_line,
-)
-from services.invoice.domain.catalog import Plan
+from services.invoice.documents import digest, document_content
+from services.invoice.domain.billing import BillRun, bill_run_id_for, parse_bill_date
+from services.invoice.domain.cycles import Period, period_ending, shift_months
+from services.invoice.domain.drafting import AccountSnapshot, DraftInputs, draft_lines
 from services.invoice.domain.invoices import Invoice
-from services.invoice.rating_client import RatedUsageSource
+from services.invoice.rating_client import BillingUsage, Selection
 
 log = logging.getLogger(__name__)
 
 SAVE_BATCH = 100
-"""Invoices per atomic save (each with its numbers); bounded because huge saves hang."""
+"""Invoices per atomic save (with their numbers and the run's progress); huge saves hang."""
+READ_CHUNK = 1000
+"""Accounts read and summarized per round trip to the directory and rating."""
 SAVE_ATTEMPTS = 3
+PAYMENT_TERMS_DAYS = 14
 
 
 @dataclass
-class BillRunResult:
-    """What a bill run did."""
+class Draft:
+    """An invoice about to be saved."""
 
-    bill_run: BillRun
-    created: list[UUID] = field(default_factory=list)
-    already_present: list[UUID] = field(default_factory=list)
+    account: AccountSnapshot
+    period: Period
+    inputs: DraftInputs
+    selections: list[Selection] = field(default_factory=list)
 
 
 class BillRunner:
-    """Runs bill runs against the invoice application and the rating service."""
+    """Runs bill runs against the invoice application, its directory and the rating service."""
 
     def __init__(
-        self,
-        app: InvoiceApplication,
-        directory: Directory,
-        rated_usage: RatedUsageSource,
-        clock: Clock,
-        on_saved: Callable[[], None] = lambda: None,
-        batch_size: int = SAVE_BATCH,
+        self, app: InvoiceApplication, directory: Directory, usage: BillingUsage, clock: Clock,
+        on_saved: Callable[[], None] = lambda: None, batch_size: int = SAVE_BATCH,
+        payment_terms_days: int = PAYMENT_TERMS_DAYS,
     ) -> None:
         self.app = app
-        self.directory = directory
-        self.rated_usage = rated_usage
+        self.reads = BillRunReads(directory, app)
+        self.usage = usage
         self.clock = clock
         self.on_saved = on_saved
         self.batch_size = batch_size
+        self.payment_terms = timedelta(days=payment_terms_days)
 
-    async def run(self, tenant_id: UUID, period_start: str, period_end: str) -> BillRunResult:
-        """Bill every active account for the period; running it again resumes it."""
-        period = BillPeriod.parse(period_start, period_end, self.clock.now().date())
-        bill_run = await asyncio.to_thread(self.app.start_bill_run, tenant_id, period)
-        await asyncio.to_thread(self.app.save, bill_run)
-        result = BillRunResult(bill_run)
-        accounts = await self.directory.active_accounts(tenant_id)
-        for first in range(0, len(accounts), self.batch_size):
-            await self.bill_batch(tenant_id, period, result, accounts[first:first + self.batch_size])
+    async def run(self, tenant_id: UUID, bill_date_text: str) -> BillRun:
+        """Bill every account due on the bill date; running it again resumes it."""
+        schedule = await asyncio.to_thread(self.app.schedule_of, tenant_id)
+        today = schedule.today(self.clock.now())
+        bill_date = parse_bill_date(bill_date_text, today)
+        bill_run = await self._started(tenant_id, bill_date)
+        accounts = await self.reads.due_accounts(tenant_id, bill_date)
+        if bill_run.accounts_due != len(accounts):
+            bill_run.count_accounts(len(accounts))
+            await asyncio.to_thread(self.app.save, bill_run)
+        chunks = [accounts[i:i + READ_CHUNK] for i in range(0, len(accounts), READ_CHUNK)]
+        present = 0
+        pending = (asyncio.ensure_future(self._drafts(tenant_id, bill_date, bill_run, chunks[0]))
+                   if chunks else None)
+        for index in range(len(chunks)):
+            drafts, skipped = await pending if pending is not None else ([], 0)
+            present += skipped
+            pending = None
+            if index + 1 < len(chunks):
+                pending = asyncio.ensure_future(
+                    self._drafts(tenant_id, bill_date, bill_run, chunks[index + 1]))
+            for first in range(0, len(drafts), self.batch_size):
+                await self._save_batch(tenant_id, bill_run.id, today,
+                                       drafts[first:first + self.batch_size])
         bill_run = await asyncio.to_thread(self.app.get_bill_run, tenant_id, bill_run.id)
-        bill_run.complete(invoices_created=len(result.created),
-                          invoices_already_present=len(result.already_present))
+        bill_run.complete(self.clock.now(), invoices_already_present=present)
         await asyncio.to_thread(self.app.save, bill_run)
         self.on_saved()
-        result.bill_run = bill_run
-        return result
+        return bill_run
 
-    async def bill_batch(
-        self, tenant_id: UUID, period: BillPeriod, result: BillRunResult, account_ids: list[UUID]
+    async def _started(self, tenant_id: UUID, bill_date: date) -> BillRun:
+        existing = await asyncio.to_thread(
+            self.app.load, BillRun, tenant_id, bill_run_id_for(tenant_id, bill_date))
+        if existing is not None:
+            existing.resume()
+            await asyncio.to_thread(self.app.save, existing)
+            return existing
+        watermark = await self.usage.cut(tenant_id)
+        bill_run = BillRun(tenant_id=tenant_id, bill_date=bill_date, usage_watermark=watermark,
+                           started_at=self.clock.now())
+        try:
+            await asyncio.to_thread(self.app.save, bill_run)
+        except IntegrityError:
+            return await self._started(tenant_id, bill_date)
+        return bill_run
+
+    async def _drafts(
+        self, tenant_id: UUID, bill_date: date, bill_run: BillRun, accounts: list[AccountSnapshot]
+    ) -> tuple[list[Draft], int]:
+        """The chunk's drafts (usage included) and how many accounts were invoiced already."""
+        data = await self.reads.chunk(tenant_id, bill_date, accounts)
+        drafts = []
+        for account in accounts:
+            period = period_ending(bill_date, account.cycle_day)
+            invoice_id = Invoice.create_id(tenant_id, account.account_id, period.start, period.end)
+            if invoice_id not in data.invoiced:
+                drafts.append(self._draft(account, period, bill_run.usage_watermark, data))
+        selections = [s for draft in drafts for s in draft.selections]
+        groups = await self.usage.summarize(tenant_id, selections)
+        by_account = defaultdict(list)
+        for group in groups:
+            by_account[group.account_id].append(group)
+        for draft in drafts:
+            for selection in draft.selections:
+                draft.inputs.usage += by_account.get(selection.account_id, [])
+        return drafts, len(accounts) - len(drafts)
+
+    @staticmethod
+    def _draft(account: AccountSnapshot, period: Period, watermark: int, data: ChunkData) -> Draft:
+        members = [account, *data.children.get(account.account_id, [])]
+        inputs = DraftInputs(
+            account=account, period=period,
+            next_period=Period(period.end, shift_months(period.end, 1, account.cycle_day)),
+            last_bill_date=data.last_bill_dates.get(account.account_id),
+            children=members[1:],
+            subscriptions=[s for m in members for s in data.subscriptions.get(m.account_id, [])],
+            billed=[c for m in members for c in data.billed.get(m.account_id, [])],
+            charges=[(m.account_id, c) for m in members for c in data.charges.get(m.account_id, [])],
+            tax=data.tax_rates.get(account.details.tax_region),
+        )
+        selections = []
+        for member in members:
+            start, end = period.instants(member.timezone)
+            selections.append(Selection(member.account_id, start, end,
+                                        data.watermarks.get(member.account_id, 0), watermark))
+        return Draft(account, period, inputs, selections)
+
+    async def _save_batch(
+        self, tenant_id: UUID, bill_run_id: UUID, today: date, drafts: list[Draft]
     ) -> None:
-        """Invoice a batch of accounts in one atomic save; retry when a concurrent run interferes."""
+        """Save a batch of invoices with their numbers and the run's progress, atomically.
+
+        When another run saved some of these invoices first, the batch is redone without them.
+        """
         for attempt in range(1, SAVE_ATTEMPTS + 1):
-            accounts, present = await asyncio.to_thread(
-                self._accounts_to_bill, tenant_id, period, account_ids
-            )
-            usage = await self._rated_usage(tenant_id, period, accounts)
             try:
-                created = await asyncio.to_thread(
-                    self._draft_finalize_and_save, tenant_id, period, result.bill_run.id,
-                    accounts, usage,
-                )
+                await asyncio.to_thread(self._issue_and_save, tenant_id, bill_run_id, today, drafts)
             except IntegrityError:
                 if attempt == SAVE_ATTEMPTS:
                     raise
                 log.warning("bill run batch conflicted; retrying (attempt %s)", attempt)
+                drafts = await asyncio.to_thread(self._not_yet_invoiced, tenant_id, drafts)
                 continue
-            result.created.extend(created)
-            result.already_present.extend(present)
             self.on_saved()
             return
 
-    def _accounts_to_bill(
-        self, tenant_id: UUID, period: BillPeriod, account_ids: list[UUID]
-    ) -> tuple[list[Account], list[UUID]]:
-        to_bill: list[Account] = []
-        present: list[UUID] = []
-        for account_id in account_ids:
-            invoice_id = Invoice.create_id(tenant_id, account_id, period.start, period.end)
-            if self.app.has_invoice(invoice_id):
-                present.append(invoice_id)
-            else:
-                to_bill.append(self.app.get_account(tenant_id, account_id))
-        return to_bill, present
+    def _not_yet_invoiced(self, tenant_id: UUID, drafts: list[Draft]) -> list[Draft]:
+        return [d for d in drafts if not self.app.has_invoice(
+            Invoice.create_id(tenant_id, d.account.account_id, d.period.start, d.period.end))]
 
-    async def _rated_usage(
-        self, tenant_id: UUID, period: BillPeriod, accounts: list[Account]
-    ) -> dict[UUID, list[RatedUsage]]:
-        usage: dict[UUID, list[RatedUsage]] = {}
-        by_zone = sorted(accounts, key=lambda account: account.timezone)
-        for zone, group in groupby(by_zone, key=lambda account: account.timezone):
-            start, end = period.instants(zone)
-            ids = [account.id for account in group]
-            usage.update(await self.rated_usage.summarize(tenant_id, ids, start, end))
-        return usage
-
-    def _draft_finalize_and_save(
-        self, tenant_id: UUID, period: BillPeriod, bill_run_id: UUID,
-        accounts: list[Account], usage: dict[UUID, list[RatedUsage]],
-    ) -> list[UUID]:
-        if not accounts:
-            return []
-        plans: dict[UUID, Plan] = {}
-        invoices = []
-        for account in accounts:
-            if account.plan_id not in plans:
-                plans[account.plan_id] = self.app.get_plan(tenant_id, account.plan_id)
-            invoices.append(self._draft(account, plans[account.plan_id], period, bill_run_id,
-                                        usage.get(account.id, [])))
+    def _issue_and_save(
+        self, tenant_id: UUID, bill_run_id: UUID, today: date, drafts: list[Draft]
+    ) -> None:
+        bill_run = self.app.get_bill_run(tenant_id, bill_run_id)
+        invoices = [self._invoice(tenant_id, bill_run_id, draft) for draft in drafts]
         numbering = self.app.numbering(tenant_id)
-        now = self.clock.now()
-        for invoice, number in zip(invoices, numbering.allocate(len(invoices)), strict=True):
-            invoice.finalize(number, now)
-        self.app.save(*invoices, numbering)
-        return [invoice.id for invoice in invoices]
+        now: datetime = self.clock.now()
+        due = today + self.payment_terms
+        numbers = numbering.allocate(len(invoices)) if invoices else []
+        for invoice, number in zip(invoices, numbers, strict=True):
+            content = document_content(invoice, number, today, due)
+            invoice.finalize(number, now, issue_date=today, due_date=due,
+                             document_digest=digest(content))
+        bill_run.batch_billed(invoices_created=len(invoices), invoices_already_present=0)
+        self.app.save(*invoices, *([numbering] if invoices else []), bill_run)
 
     @staticmethod
-    def _draft(
-        account: Account, plan: Plan, period: BillPeriod, bill_run_id: UUID,
-        usage: list[RatedUsage],
-    ) -> Invoice:
-        lines = [recurring_line(plan.name, plan.recurring_fee, period)]
-        lines += [usage_line(item) for item in sorted(usage, key=lambda u: u.service_type)]
+    def _invoice(tenant_id: UUID, bill_run_id: UUID, draft: Draft) -> Invoice:
+        account = draft.account
         return Invoice(
-            tenant_id=account.tenant_id, account_id=account.id, bill_run_id=bill_run_id,
-            period_start=period.start, period_end=period.end, currency=account.currency,
-            account_name=account.name, billing_email=account.billing_email,
-            lines=[line.as_dict() for line in lines],
+            tenant_id=tenant_id, account_id=account.account_id, bill_run_id=bill_run_id,
+            period_start=draft.period.start, period_end=draft.period.end,
+            currency=account.currency, account_name=account.name,
+            billing_email=account.billing_email,
+            lines=[line.as_dict() for line in draft_lines(draft.inputs)],
+            details=account.details.as_dict(),
+            usage=[selection.as_dict() for selection in draft.selections],
         )

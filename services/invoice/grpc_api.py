@@ -3,84 +3,37 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from uuid import UUID
 
-import grpc
 from billing.common.v1 import common_pb2
 from billing.invoice.v1 import invoice_pb2, invoice_pb2_grpc
 
 from kernel.errors import InvalidInputError
 from kernel.grpc import maps_domain_errors
-from kernel.wire import history_to_proto, id_from_wire, money_to_proto
-from services.invoice.application import InvoiceApplication
-from services.invoice.bill_runs import BillRunner
-from services.invoice.directory import Directory
-from services.invoice.domain.accounts import Account
-from services.invoice.domain.catalog import Plan, UsagePrice
-from services.invoice.domain.invoices import Invoice
-from services.invoice.rating_client import RatePlans
-
-Context = grpc.aio.ServicerContext
-
-
-def prices_to_proto(prices: list[UsagePrice]) -> list[invoice_pb2.UsagePrice]:
-    """Usage prices on the wire."""
-    return [invoice_pb2.UsagePrice(service_type=p.service_type, unit=p.unit,
-                                   unit_price=str(p.unit_price)) for p in prices]
+from kernel.wire import history_to_proto, id_from_wire, money_from_proto, money_to_proto
+from services.invoice.application import AccountOpening
+from services.invoice.domain.accounts import Account, OneTimeCharge
+from services.invoice.domain.catalog import Plan
+from services.invoice.grpc_billing import BillingRpcs, Context, day_or, optional_id
+from services.invoice.grpc_documents import DocumentRpcs
+from services.invoice.servicer_parts import ServicerParts
+from services.invoice.wire import (
+    account_to_proto,
+    details_from_proto,
+    plan_to_proto,
+    prices_to_proto,
+)
 
 
-def plan_to_proto(plan: Plan) -> invoice_pb2.Plan:
-    """A plan on the wire."""
-    return invoice_pb2.Plan(
-        plan_id=str(plan.id), name=plan.name, currency=plan.currency,
-        recurring_fee=money_to_proto(plan.recurring_fee), usage_prices=prices_to_proto(plan.prices()),
-        rate_plan_id=str(plan.rate_plan_id or ""),
-    )
+class InvoiceServicer(BillingRpcs, DocumentRpcs, invoice_pb2_grpc.InvoiceServiceServicer):
+    """Plans, accounts, subscriptions, bill runs, invoices and credit notes over gRPC."""
 
-
-def account_to_proto(account: Account) -> invoice_pb2.Account:
-    """An account on the wire."""
-    return invoice_pb2.Account(
-        account_id=str(account.id), name=account.name, billing_email=account.billing_email,
-        currency=account.currency, plan_id=str(account.plan_id), timezone=account.timezone,
-        status=account.status, identities=list(account.identities),
-    )
-
-
-def invoice_to_proto(invoice: Invoice) -> invoice_pb2.Invoice:
-    """An invoice on the wire."""
-    return invoice_pb2.Invoice(
-        invoice_id=str(invoice.id), account_id=str(invoice.account_id), number=invoice.number,
-        status=invoice.status, period_start=invoice.period_start.isoformat(),
-        period_end=invoice.period_end.isoformat(),
-        lines=[
-            invoice_pb2.InvoiceLine(
-                kind=line.kind, description=line.description, service_type=line.service_type,
-                quantity=str(line.quantity), unit=line.unit, amount=money_to_proto(line.amount),
-                record_count=line.record_count, digest=line.digest,
-            )
-            for line in invoice.invoice_lines()
-        ],
-        total=money_to_proto(invoice.total), amount_paid=money_to_proto(invoice.amount_paid),
-        amount_due=money_to_proto(invoice.amount_due), billing_email=invoice.billing_email,
-        account_name=invoice.account_name,
-        finalized_at=invoice.finalized_at.isoformat() if invoice.finalized_at else "",
-    )
-
-
-class InvoiceServicer(invoice_pb2_grpc.InvoiceServiceServicer):
-    """Plans, accounts, bill runs and invoices over gRPC."""
-
-    def __init__(
-        self, app: InvoiceApplication, directory: Directory, bill_runner: BillRunner,
-        on_saved: Callable[[], None], rate_plans: RatePlans,
-    ) -> None:
-        self.app = app
-        self.directory = directory
-        self.bill_runner = bill_runner
-        self.on_saved = on_saved
-        self.rate_plans = rate_plans
+    def __init__(self, parts: ServicerParts) -> None:
+        self.parts = parts
+        self.app = parts.app
+        self.directory = parts.directory
+        self.on_saved = parts.on_saved
+        self.rate_plans = parts.rate_plans
 
     async def _checked_rate_plan(
         self, tenant_id: UUID, text: str, currency: str
@@ -123,13 +76,64 @@ class InvoiceServicer(invoice_pb2_grpc.InvoiceServiceServicer):
     async def OpenAccount(
         self, request: invoice_pb2.OpenAccountRequest, context: Context
     ) -> invoice_pb2.Account:
+        tenant_id = id_from_wire(request.tenant_id, "tenant_id")
+        today = await self.today(tenant_id)
+        opening = AccountOpening(
+            name=request.name, billing_email=request.billing_email,
+            plan_id=id_from_wire(request.plan_id, "plan_id"), timezone=request.timezone,
+            currency=request.currency, identities=list(request.identities),
+            details=details_from_proto(request.details), bill_cycle_day=request.bill_cycle_day,
+            parent_id=optional_id(request.parent_account_id, "parent_account_id"),
+            start_date=day_or(request.start_date, "start_date", today),
+        )
+        account = await asyncio.to_thread(self.app.open_account, tenant_id, opening)
+        self.on_saved()
+        return account_to_proto(account)
+
+    @maps_domain_errors
+    async def UpdateBillingDetails(
+        self, request: invoice_pb2.UpdateBillingDetailsRequest, context: Context
+    ) -> invoice_pb2.Account:
         account = await asyncio.to_thread(
-            self.app.open_account, id_from_wire(request.tenant_id, "tenant_id"), request.name,
-            request.billing_email, id_from_wire(request.plan_id, "plan_id"), request.timezone,
-            request.currency, list(request.identities),
+            self.app.update_billing_details, id_from_wire(request.tenant_id, "tenant_id"),
+            id_from_wire(request.account_id, "account_id"), request.name, request.billing_email,
+            details_from_proto(request.details),
         )
         self.on_saved()
         return account_to_proto(account)
+
+    @maps_domain_errors
+    async def ChangeAccountStatus(
+        self, request: invoice_pb2.ChangeAccountStatusRequest, context: Context
+    ) -> invoice_pb2.Account:
+        tenant_id = id_from_wire(request.tenant_id, "tenant_id")
+        account_id = id_from_wire(request.account_id, "account_id")
+        effective = day_or(request.effective_date, "effective_date", await self.today(tenant_id))
+        not_before = await self.directory.last_bill_date(tenant_id, account_id)
+        account = await asyncio.to_thread(
+            self.app.change_status, tenant_id, account_id, request.action, effective,
+            request.reason, not_before,
+        )
+        self.on_saved()
+        return account_to_proto(account)
+
+    @maps_domain_errors
+    async def AddCharge(
+        self, request: invoice_pb2.AddChargeRequest, context: Context
+    ) -> invoice_pb2.Charge:
+        tenant_id = id_from_wire(request.tenant_id, "tenant_id")
+        charge = OneTimeCharge(
+            charge_id=request.charge_id, description=request.description,
+            amount=money_from_proto(request.amount, "amount"),
+            charge_date=day_or(request.charge_date, "charge_date", await self.today(tenant_id)),
+        )
+        account = await asyncio.to_thread(
+            self.app.add_charge, tenant_id, id_from_wire(request.account_id, "account_id"), charge)
+        self.on_saved()
+        stored = account.charges[charge.charge_id]
+        return invoice_pb2.Charge(
+            charge_id=stored.charge_id, account_id=str(account.id), description=stored.description,
+            amount=money_to_proto(stored.amount), charge_date=stored.charge_date.isoformat())
 
     @maps_domain_errors
     async def GetAccount(
@@ -212,46 +216,6 @@ class InvoiceServicer(invoice_pb2_grpc.InvoiceServiceServicer):
                 timezone=account.timezone,
             ))
         return response
-
-    @maps_domain_errors
-    async def RunBilling(
-        self, request: invoice_pb2.RunBillingRequest, context: Context
-    ) -> invoice_pb2.BillRun:
-        result = await self.bill_runner.run(
-            id_from_wire(request.tenant_id, "tenant_id"), request.period_start, request.period_end
-        )
-        bill_run = result.bill_run
-        return invoice_pb2.BillRun(
-            bill_run_id=str(bill_run.id), period_start=bill_run.period_start.isoformat(),
-            period_end=bill_run.period_end.isoformat(), status=bill_run.status,
-            invoices_created=len(result.created),
-            invoices_already_present=len(result.already_present),
-            invoice_ids=[str(i) for i in [*result.created, *result.already_present]],
-        )
-
-    @maps_domain_errors
-    async def GetInvoice(
-        self, request: invoice_pb2.GetInvoiceRequest, context: Context
-    ) -> invoice_pb2.Invoice:
-        invoice = await asyncio.to_thread(
-            self.app.get_invoice, id_from_wire(request.tenant_id, "tenant_id"),
-            id_from_wire(request.invoice_id, "invoice_id"),
-        )
-        return invoice_to_proto(invoice)
-
-    @maps_domain_errors
-    async def ListInvoices(
-        self, request: invoice_pb2.ListInvoicesRequest, context: Context
-    ) -> invoice_pb2.ListInvoicesResponse:
-        tenant_id = id_from_wire(request.tenant_id, "tenant_id")
-        account = await asyncio.to_thread(
-            self.app.get_account, tenant_id, id_from_wire(request.account_id, "account_id")
-        )
-        invoice_ids = await self.directory.invoices_of(tenant_id, account.id)
-        invoices = await asyncio.to_thread(
-            lambda: [self.app.get_invoice(tenant_id, invoice_id) for invoice_id in invoice_ids]
-        )
-        return invoice_pb2.ListInvoicesResponse(invoices=[invoice_to_proto(i) for i in invoices])
 
     @maps_domain_errors
     async def GetHistory(

@@ -15,10 +15,16 @@ from kernel.runtime import Lifecycle, bootstrap_process
 from services.invoice.application import InvoiceApplication
 from services.invoice.bill_runs import BillRunner
 from services.invoice.consumers import PAYMENT_RECORDED_SUBJECT, PaymentRecordedHandler
+from services.invoice.crediting import Crediting
 from services.invoice.directory import DDL, Directory
 from services.invoice.grpc_api import InvoiceServicer
-from services.invoice.rating_client import GrpcRatedUsageSource, GrpcRatePlans
+from services.invoice.rating_client import GrpcBillingUsage, GrpcRatePlans
+from services.invoice.rendering import Party
+from services.invoice.scheduler import BillRunScheduler
+from services.invoice.servicer_parts import ServicerParts
 from services.invoice.settings import Settings
+from services.invoice.subscribing import Subscriptions
+from services.invoice.verification import InvoiceVerifier
 
 SERVICE = "invoice"
 
@@ -38,19 +44,31 @@ async def main() -> None:
     relay = NotificationRelay(SERVICE, app, js, pool, SERVICE)
     directory = Directory(app, pool)
     rating_channel = channel(settings.rating_grpc)
-    bill_runner = BillRunner(app, directory, GrpcRatedUsageSource(rating_channel), SystemClock(),
-                             on_saved=relay.nudge, batch_size=settings.bill_run_batch_size)
+    clock = SystemClock()
+    usage = GrpcBillingUsage(rating_channel)
+    bill_runner = BillRunner(app, directory, usage, clock, on_saved=relay.nudge,
+                             batch_size=settings.bill_run_batch_size,
+                             payment_terms_days=settings.payment_terms_days)
+    crediting = Crediting(app)
+    scheduler = BillRunScheduler(app, directory, bill_runner, crediting, clock,
+                                 settings.scheduler_interval_seconds)
     payments = PullConsumer(js, EVENTS_STREAM, "invoice-payments", PAYMENT_RECORDED_SUBJECT,
                             PaymentRecordedHandler(app, relay.nudge))
     lifecycle = Lifecycle(settings, SERVICE)
     lifecycle.start_worker(relay.run)
     lifecycle.start_worker(payments.run)
+    lifecycle.start_worker(scheduler.run)
     lifecycle.on_shutdown(pool.close)
     lifecycle.on_shutdown(lambda: asyncio.to_thread(app.close))
     lifecycle.on_shutdown(lambda: rating_channel.close(None))
     lifecycle.on_shutdown(nc.drain)
-    servicer = InvoiceServicer(app, directory, bill_runner, relay.nudge,
-                               GrpcRatePlans(rating_channel))
+    servicer = InvoiceServicer(ServicerParts(
+        app=app, directory=directory, bill_runner=bill_runner, subscriptions=Subscriptions(app),
+        crediting=crediting, verifier=InvoiceVerifier(app, usage),
+        rate_plans=GrpcRatePlans(rating_channel), clock=clock, on_saved=relay.nudge,
+        seller=Party(settings.seller_name, tuple(settings.seller_address.split("|")),
+                     tax_id=settings.seller_tax_id),
+    ))
     server = GrpcServer([(invoice_pb2_grpc.add_InvoiceServiceServicer_to_server, servicer,
                           "billing.invoice.v1.InvoiceService")])
     await lifecycle.serve(server)

@@ -10,3 +10,8 @@ class Settings(ServiceSettings):
 
     rating_grpc: str = "127.0.0.1:50052"
     bill_run_batch_size: int = 100
+    payment_terms_days: int = 14
+    seller_name: str = "Demo Telecom Ltd"
+    seller_address: str = "1 Exchange Street|London EC1A 1AA|United Kingdom"
+    seller_tax_id: str = "GB123456789"
+    scheduler_interval_seconds: float = 60.0

@@ -21,7 +21,7 @@ from kernel.money import Money
 METHODS = frozenset({"bank_transfer", "cash", "card_token"})
 """How money can reach the operator (card payments arrive as gateway tokens, never numbers)."""
 
-PAYABLE_STATUS = "finalized"
+PAYABLE_STATUSES = ("finalized", "issued", "partially_paid", "overdue")
 SUCCEEDED = "succeeded"
 MAX_TEXT_LENGTH = 200
 
@@ -124,8 +124,8 @@ class InvoiceDue:
         self.check_covers(amount)
 
     def check_is_payable(self) -> None:
-        """Only a finalized invoice takes payments."""
-        if self.status != PAYABLE_STATUS:
+        """Only a finalized invoice with something still due takes payments."""
+        if self.status not in PAYABLE_STATUSES:
             raise InvoiceNotPayableError(self.invoice_id, self.status)
 
     def check_currency_of(self, amount: Money) -> None:

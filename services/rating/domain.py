@@ -77,6 +77,7 @@ class RatedPart:
     allowance: str | None = None
     pre_rated: bool = False
     explanation: str = ""
+    destination_class: str = ""
 
     @classmethod
     def whole(cls, rated: RatedRecord, price: UnitPrice) -> RatedPart:

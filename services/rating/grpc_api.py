@@ -11,11 +11,20 @@ from billing.rating.v1 import rating_pb2, rating_pb2_grpc
 from kernel.errors import InvalidInputError
 from kernel.grpc import maps_domain_errors
 from kernel.wire import day_from_wire, id_from_wire, money_to_proto
+from services.rating.billing_reads import BillingReads
+from services.rating.billing_wire import (
+    group_to_proto,
+    part_to_proto,
+    rederivation_to_proto,
+    selection_from_proto,
+)
 from services.rating.catalog.application import TariffCatalog
 from services.rating.catalog.grpc_api import CatalogServicer
 from services.rating.listings import RatingListings
 from services.rating.quotes import Quoting
+from services.rating.rederiving import Rederiving
 from services.rating.rerating import Rerating
+from services.rating.selections import MAX_SELECTIONS, InvalidSelectionError, check_selections
 from services.rating.store import RatedRecordStore
 
 
@@ -23,12 +32,15 @@ class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
     """Rated usage and the tariff catalog over gRPC."""
 
     def __init__(self, store: RatedRecordStore, catalog: TariffCatalog, quoting: Quoting,
-                 listings: RatingListings, rerating: Rerating) -> None:
+                 listings: RatingListings, rerating: Rerating, billing: BillingReads,
+                 rederiving: Rederiving) -> None:
         self.store = store
         self.catalog = catalog
         self.quoting = quoting
         self.listings = listings
         self.rerating = rerating
+        self.billing = billing
+        self.rederiving = rederiving
 
     @maps_domain_errors
     async def Rerate(
@@ -56,18 +68,49 @@ class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
             request.start.ToDatetime(tzinfo=UTC), request.end.ToDatetime(tzinfo=UTC),
             request.page_size, request.page_token,
         )
-        return rating_pb2.ListRatedRecordsResponse(parts=[
-            rating_pb2.RatedPart(
-                source=r["source"], record_id=r["record_id"], part=r["part"],
-                service_type=r["service_type"], quantity=str(r["quantity"]), unit=r["unit"],
-                started_at=r["started_at"].isoformat(),
-                amount=common_pb2.Money(amount=str(r["amount"]), currency=r["currency"]),
-                rate_plan_id=str(r["rate_plan_id"] or ""), tariff_version=r["tariff_version"] or 0,
-                band=r["band"] or "", destination_prefix=r["destination_prefix"] or "",
-                allowance=r["allowance"] or "", pre_rated=r["pre_rated"],
-                explanation=r["explanation"],
-            ) for r in rows
-        ], next_page_token=token)
+        return rating_pb2.ListRatedRecordsResponse(
+            parts=[part_to_proto(r) for r in rows], next_page_token=token)
+
+    @maps_domain_errors
+    async def CutUsage(
+        self, request: rating_pb2.CutUsageRequest, context: grpc.aio.ServicerContext
+    ) -> rating_pb2.UsageCut:
+        id_from_wire(request.tenant_id, "tenant_id")
+        return rating_pb2.UsageCut(watermark=await self.billing.cut())
+
+    @maps_domain_errors
+    async def SummarizeBilling(
+        self, request: rating_pb2.SummarizeBillingRequest, context: grpc.aio.ServicerContext
+    ) -> rating_pb2.SummarizeBillingResponse:
+        tenant_id = id_from_wire(request.tenant_id, "tenant_id")
+        if len(request.selections) > MAX_SELECTIONS:
+            raise InvalidSelectionError("selections", f"at_most_{MAX_SELECTIONS}")
+        selections = [selection_from_proto(s, f"selections[{i}]")
+                      for i, s in enumerate(request.selections)]
+        check_selections(selections)
+        groups = await self.billing.summarize(tenant_id, selections)
+        return rating_pb2.SummarizeBillingResponse(groups=[group_to_proto(g) for g in groups])
+
+    @maps_domain_errors
+    async def ListLineParts(
+        self, request: rating_pb2.ListLinePartsRequest, context: grpc.aio.ServicerContext
+    ) -> rating_pb2.ListRatedRecordsResponse:
+        rows, token = await self.billing.line_parts(
+            id_from_wire(request.tenant_id, "tenant_id"),
+            selection_from_proto(request.selection, "selection"), request.period_kind,
+            request.service_type, request.destination_class, request.page_size, request.page_token,
+        )
+        return rating_pb2.ListRatedRecordsResponse(
+            parts=[part_to_proto(r) for r in rows], next_page_token=token)
+
+    @maps_domain_errors
+    async def RederiveUsage(
+        self, request: rating_pb2.RederiveUsageRequest, context: grpc.aio.ServicerContext
+    ) -> rating_pb2.RederiveUsageResponse:
+        return rederivation_to_proto(await self.rederiving.rederive(
+            id_from_wire(request.tenant_id, "tenant_id"),
+            selection_from_proto(request.selection, "selection"),
+        ))
 
     @maps_domain_errors
     async def ListUnratedRecords(

@@ -11,6 +11,7 @@ from kernel.database import create_pool, ensure_schema, eventsourcing_env
 from kernel.grpc import GrpcServer, channel
 from kernel.messaging import USAGE_STREAM, PullConsumer, connect, ensure_stream
 from kernel.runtime import Lifecycle, bootstrap_process
+from services.rating.billing_reads import BillingReads
 from services.rating.catalog.application import TariffCatalog
 from services.rating.catalog.grpc_api import CatalogTariffs
 from services.rating.consumer import UsageBatchHandler, owned_partitions, partition_consumers
@@ -18,6 +19,7 @@ from services.rating.contexts import CachedRatingContexts, GrpcRatingContexts
 from services.rating.grpc_api import RatingServicer
 from services.rating.listings import RatingListings
 from services.rating.quotes import Quoting
+from services.rating.rederiving import Rederiving
 from services.rating.rerating import Rerating
 from services.rating.settings import Settings
 from services.rating.store import DDL, RatedRecordStore
@@ -56,7 +58,8 @@ async def main() -> None:
                                          Quoting(CachedRatingContexts(contexts), tariffs, store,
                                                  SystemClock()),
                                          RatingListings(pool),
-                                         Rerating(pool, contexts, CatalogTariffs(catalog, 0))),
+                                         Rerating(pool, contexts, CatalogTariffs(catalog, 0)),
+                                         BillingReads(pool), Rederiving(pool, contexts, tariffs)),
                           "billing.rating.v1.RatingService")])
     await lifecycle.serve(server)
 

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 from services.rating.domain import (
     RatedPart,
-    RatedRecord,
     RatingContext,
     RecordToRate,
     UnratedRecord,
@@ -94,6 +93,7 @@ def part_of(record: RecordToRate, priced: Priced, plan_id: UUID) -> RatedPart:
         rate_plan_id=priced.rate_plan_id, tariff_version=priced.tariff_version, band=priced.band,
         destination_prefix=priced.destination_prefix, allowance=priced.allowance,
         pre_rated=priced.pre_rated, explanation=priced.explanation,
+        destination_class=priced.destination_name or "",
     )
 
 
@@ -116,25 +116,38 @@ def price_all(
     for record in ordered:
         context = contexts.get(record.account_id)
         if context is None or context.rate_plan_id is None:
-            flat = rate(record, context)
-            if isinstance(flat, RatedRecord):
-                assert context is not None
-                result.rated.append(RatedPart.whole(flat, context.prices[record.service_type]))
-            else:
-                result.unrated.append(flat)
-            continue
-        version = versions.get((context.rate_plan_id, local_day(record.started_at, context.timezone)))
-        if version is None:
-            result.unrated.append(UnratedRecord(record, "no_tariff_version"))
-            continue
-        cycle = (record.account_id, cycle_of(record.started_at, context.timezone))
-        outcome, result.states[cycle] = price(
-            to_price(record), version, context.timezone, result.states.get(cycle, CycleState()))
-        if isinstance(outcome, Unrated):
-            result.unrated.append(UnratedRecord(record, outcome.reason.value))
+            outcome = price_flat(record, context)
         else:
-            result.rated += [part_of(record, priced, context.plan_id) for priced in outcome]
+            version = versions.get((context.rate_plan_id, local_day(record.started_at, context.timezone)))
+            cycle = (record.account_id, cycle_of(record.started_at, context.timezone))
+            outcome, result.states[cycle] = price_tariffed(
+                record, context, version, result.states.get(cycle, CycleState()))
+        if isinstance(outcome, UnratedRecord):
+            result.unrated.append(outcome)
+        else:
+            result.rated += outcome
     return result
+
+
+def price_flat(record: RecordToRate, context: RatingContext | None) -> list[RatedPart] | UnratedRecord:
+    """A record priced whole by its plan's flat usage price."""
+    flat = rate(record, context)
+    if isinstance(flat, UnratedRecord):
+        return flat
+    assert context is not None
+    return [RatedPart.whole(flat, context.prices[record.service_type])]
+
+
+def price_tariffed(
+    record: RecordToRate, context: RatingContext, version: TariffVersion | None, state: CycleState
+) -> tuple[list[RatedPart] | UnratedRecord, CycleState]:
+    """A record priced by the engine under a tariff version against its cycle state, and the new state."""
+    if version is None:
+        return UnratedRecord(record, "no_tariff_version"), state
+    outcome, state = price(to_price(record), version, context.timezone, state)
+    if isinstance(outcome, Unrated):
+        return UnratedRecord(record, outcome.reason.value), state
+    return [part_of(record, priced, context.plan_id) for priced in outcome], state
 
 
 def state_to_json(state: CycleState) -> dict[str, dict[str, str]]:

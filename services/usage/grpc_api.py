@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from kernel.wire import id_from_wire
 from services.usage.application import BatchResult, Origin, RecordResult, UsageCapture
 from services.usage.domain import Outcome, ReceivedRecord
 from services.usage.imports import FileImporter, ImportRequest
-from services.usage.queries import RejectionFilter, UsageQueries
+from services.usage.queries import MAX_RECORD_KEYS, RecordKey, RejectionFilter, UsageQueries
 from services.usage.resubmission import Resubmissions
 
 OUTCOME_TO_PROTO = {
@@ -54,6 +55,35 @@ def batch_to_proto(result: BatchResult) -> usage_pb2.RecordUsageResponse:
         duplicate=result.count(Outcome.DUPLICATE),
         rejected=result.count(Outcome.REJECTED),
         outcomes=[outcome_to_proto(r) for r in result.results],
+    )
+
+
+def record_key_from_proto(key: usage_pb2.RecordKey, field: str) -> RecordKey:
+    """A record key from the wire; errors name the field (e.g. keys[3].started_at)."""
+    if not key.source:
+        raise InvalidInputError(f"{field}.source", "required")
+    if not key.record_id:
+        raise InvalidInputError(f"{field}.record_id", "required")
+    try:
+        started_at = datetime.fromisoformat(key.started_at)
+    except ValueError:
+        raise InvalidInputError(f"{field}.started_at", "not_a_timestamp") from None
+    if started_at.tzinfo is None:
+        raise InvalidInputError(f"{field}.started_at", "missing_timezone")
+    return RecordKey(key.source, key.record_id, started_at)
+
+
+def stored_record_to_proto(row: asyncpg.Record) -> usage_pb2.StoredRecord:
+    """An accepted record as stored, on the wire."""
+    attributes = json.loads(row["attributes"])
+    return usage_pb2.StoredRecord(
+        source=row["source"], record_id=row["record_id"], subscriber=row["subscriber"],
+        service_type=row["service_type"], quantity=str(row["quantity"]), unit=row["unit"],
+        started_at=instant(row["started_at"]), ended_at=instant(row["ended_at"]),
+        duration="" if row["duration"] is None else str(row["duration"]),
+        attributes={name: value if isinstance(value, str) else json.dumps(value)
+                    for name, value in attributes.items()},
+        file=row["file"], received_at=instant(row["received_at"]),
     )
 
 
@@ -189,3 +219,16 @@ class UsageServicer(usage_pb2_grpc.UsageServiceServicer):
             request.source, request.file,
         )
         return usage_pb2.GetReconciliationResponse(rows=[reconciliation_to_proto(r) for r in rows])
+
+    @maps_domain_errors
+    async def GetRecords(
+        self, request: usage_pb2.GetRecordsRequest, context: grpc.aio.ServicerContext
+    ) -> usage_pb2.GetRecordsResponse:
+        tenant_id = id_from_wire(request.tenant_id, "tenant_id")
+        account_id = id_from_wire(request.account_id, "account_id")
+        if len(request.keys) > MAX_RECORD_KEYS:
+            raise InvalidInputError("keys", f"at_most_{MAX_RECORD_KEYS}")
+        rows, missing = await self.queries.accepted_records(tenant_id, account_id, [
+            record_key_from_proto(key, f"keys[{index}]") for index, key in enumerate(request.keys)])
+        return usage_pb2.GetRecordsResponse(
+            records=[stored_record_to_proto(row) for row in rows], missing=missing)

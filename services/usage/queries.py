@@ -13,6 +13,8 @@ from kernel.paging import decode_page_token, encode_page_token, page_limit
 from kernel.wire import day_from_wire
 
 REJECTION_STATUSES = ("open", "resolved", "superseded", "all")
+MAX_RECORD_KEYS = 1000
+"""The most records one GetRecords asks for."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,20 @@ class RejectionFilter:
     source: str = ""
     file: str = ""
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class RecordKey:
+    """An accepted record asked for: its source and id, and its start (which finds its partition)."""
+
+    source: str
+    record_id: str
+    started_at: datetime
+
+    @property
+    def name(self) -> str:
+        """source:record_id, as missing keys are listed."""
+        return f"{self.source}:{self.record_id}"
 
 
 class UsageQueries:
@@ -101,3 +117,26 @@ class UsageQueries:
             " ORDER BY day, source, file",
             tenant_id, first, last, source, file,
         ))
+
+    async def accepted_records(
+        self, tenant_id: UUID, account_id: UUID, keys: list[RecordKey]
+    ) -> tuple[list[asyncpg.Record], list[str]]:
+        """The account's accepted records with these keys, and the names of the keys of none.
+
+        Each key is looked up at its start (the table's partition key), so only the monthly
+        partition holding it is read, through the (tenant, account, started_at) index.
+        """
+        if len(keys) > MAX_RECORD_KEYS:
+            raise InvalidInputError("keys", f"at_most_{MAX_RECORD_KEYS}")
+        rows = await self.pool.fetch(
+            "SELECT a.* FROM unnest($3::text[], $4::text[], $5::timestamptz[])"
+            " AS k(source, record_id, started_at) JOIN usage.accepted_records a"
+            " ON a.tenant_id = $1 AND a.account_id = $2 AND a.started_at = k.started_at"
+            " AND a.source = k.source AND a.record_id = k.record_id"
+            " ORDER BY a.started_at, a.source, a.record_id",
+            tenant_id, account_id, [k.source for k in keys], [k.record_id for k in keys],
+            [k.started_at for k in keys],
+        )
+        found = {f"{row['source']}:{row['record_id']}" for row in rows}
+        missing = [name for name in dict.fromkeys(k.name for k in keys) if name not in found]
+        return list(rows), missing

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -15,9 +16,12 @@ from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e
 
-YESTERDAY = (datetime.now(UTC) - timedelta(days=1)).date()
 TODAY = datetime.now(UTC).date()
-NOON_YESTERDAY = datetime.combine(YESTERDAY, datetime.min.time(), UTC) + timedelta(hours=12)
+BILL_DATE = TODAY.replace(day=1)
+"""Accounts bill on cycle day 1: this bill date closes last month's period."""
+PERIOD_START = (BILL_DATE - timedelta(days=1)).replace(day=1)
+USAGE_DAY = PERIOD_START + timedelta(days=14)
+NOON = datetime.combine(USAGE_DAY, time(12), UTC)
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 30.0) -> Any:
@@ -34,10 +38,10 @@ async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 30.0)
 
 def record(account_id: str, record_id: str, service_type: str, quantity: Any, unit: str,
            **extra: Any) -> dict[str, Any]:
-    """A usage record from the 'e2e' source, started yesterday at noon."""
+    """A usage record from the 'e2e' source, started at noon mid last month."""
     return {"record_id": record_id, "source": "e2e", "account_id": account_id,
             "service_type": service_type, "quantity": quantity, "unit": unit,
-            "started_at": NOON_YESTERDAY.isoformat(), **extra}
+            "started_at": NOON.isoformat(), **extra}
 
 
 async def new_key(admin: httpx.AsyncClient, role: str, **extra: str) -> str:
@@ -54,7 +58,7 @@ async def test_usage_to_paid_invoice_with_email_and_audit(stack: Stack) -> None:
         operator = stack.client(await new_key(admin, "operator"))
         auditor = stack.client(await new_key(admin, "auditor"))
 
-        # 2. a plan and an account on it
+        # 2. a plan and an account on it since the start of last month
         plan = await operator.post("/v1/plans", json={
             "name": "Home 100", "currency": "EUR", "recurring_fee": "10.00",
             "usage_prices": [
@@ -65,7 +69,8 @@ async def test_usage_to_paid_invoice_with_email_and_audit(stack: Stack) -> None:
         assert plan.status_code == 201, plan.text
         account = await operator.post("/v1/accounts", json={
             "name": "Ada Lovelace", "billing_email": "ada@example.org",
-            "plan_id": plan.json()["plan_id"], "timezone": "Europe/Berlin"})
+            "plan_id": plan.json()["plan_id"], "timezone": "Europe/Berlin",
+            "start_date": PERIOD_START.isoformat()})
         assert account.status_code == 201, account.text
         account_id = account.json()["account_id"]
         assert account.json()["currency"] == "EUR"
@@ -95,7 +100,8 @@ async def test_usage_to_paid_invoice_with_email_and_audit(stack: Stack) -> None:
         assert again.json()["duplicate"] == 1
 
         # 4. rated by the rating service
-        window = {"start": f"{YESTERDAY}T00:00:00+00:00", "end": f"{TODAY}T00:00:00+00:00"}
+        window = {"start": f"{USAGE_DAY}T00:00:00+00:00",
+                  "end": f"{USAGE_DAY + timedelta(days=1)}T00:00:00+00:00"}
 
         async def rated() -> list[dict[str, Any]] | None:
             response = await operator.get(f"/v1/accounts/{account_id}/rated-usage", params=window)
@@ -106,31 +112,36 @@ async def test_usage_to_paid_invoice_with_email_and_audit(stack: Stack) -> None:
         assert summaries["voice"]["amount"]["amount"].startswith("0.04166")
         assert summaries["data"]["amount"] == {"amount": "0.050000", "currency": "EUR"}
 
-        # 5. bill run: one finalized, numbered invoice; running it again changes nothing
-        period = {"period_start": YESTERDAY.isoformat(), "period_end": TODAY.isoformat()}
-        run = await operator.post("/v1/bill-runs", json=period)
+        # 5. bill run: one finalized, numbered invoice with last month's usage and the fee of
+        # last month and (in advance) this month; running it again changes nothing
+        run = await operator.post("/v1/bill-runs", json={"bill_date": BILL_DATE.isoformat()})
         assert run.status_code == 201, run.text
-        assert run.json()["invoices_created"] == 1
-        rerun = await operator.post("/v1/bill-runs", json=period)
-        assert (rerun.json()["invoices_created"], rerun.json()["invoices_already_present"]) == (0, 1)
-        invoice_id = run.json()["invoice_ids"][0]
+        assert (run.json()["status"], run.json()["invoices_created"]) == ("completed", 1)
+        rerun = await operator.post("/v1/bill-runs", json={"bill_date": BILL_DATE.isoformat()})
+        assert rerun.status_code == 201, rerun.text
+        assert rerun.json()["bill_run_id"] == run.json()["bill_run_id"]
+        listed = (await operator.get(f"/v1/accounts/{account_id}/invoices")).json()["invoices"]
+        assert len(listed) == 1
+        invoice_id = listed[0]["invoice_id"]
         invoice = (await operator.get(f"/v1/invoices/{invoice_id}")).json()
         assert invoice["number"] == "INV-00000001"
-        assert invoice["status"] == "finalized"
-        amounts = {line["kind"] + ":" + line["service_type"]: line["amount"]["amount"]
-                   for line in invoice["lines"]}
-        assert amounts == {"recurring:": "10.00", "usage:voice": "0.04", "usage:sms": "0.15",
-                           "usage:data": "0.05"}
-        assert invoice["total"] == {"amount": "10.24", "currency": "EUR"}
-        listed = await operator.get(f"/v1/accounts/{account_id}/invoices")
-        assert [i["invoice_id"] for i in listed.json()["invoices"]] == [invoice_id]
+        assert invoice["status"] == "issued"
+        assert (invoice["period_start"], invoice["period_end"]) == (
+            PERIOD_START.isoformat(), BILL_DATE.isoformat())
+        amounts = sorted((line["kind"], line["service_type"], line["amount"]["amount"])
+                         for line in invoice["lines"])
+        assert amounts == [("recurring", "", "10.00"), ("recurring", "", "10.00"),
+                           ("usage", "data", "0.05"), ("usage", "sms", "0.15"),
+                           ("usage", "voice", "0.04")]
+        assert invoice["total"] == {"amount": "20.24", "currency": "EUR"}
+        assert sum(Decimal(line["amount"]["amount"]) for line in invoice["lines"]) == Decimal("20.24")
 
         # 1. tenancy: another tenant's invoice does not exist for them
         assert (await stranger.get(f"/v1/invoices/{invoice_id}")).status_code == 404
         assert (await stranger.get(f"/v1/accounts/{account_id}")).status_code == 404
 
         # 7. payment, idempotent on retry; the invoice becomes paid
-        payment_body = {"invoice_id": invoice_id, "amount": {"amount": "10.24", "currency": "EUR"}}
+        payment_body = {"invoice_id": invoice_id, "amount": {"amount": "20.24", "currency": "EUR"}}
         headers = {"Idempotency-Key": "pay-1"}
         paid = await operator.post("/v1/payments", json=payment_body, headers=headers)
         assert paid.status_code == 201, paid.text
@@ -204,9 +215,8 @@ async def test_bad_input_answers_problem_json_naming_the_field(stack: Stack) -> 
         unknown_account = await admin.get(f"/v1/accounts/{plan['plan_id']}")
         assert unknown_account.status_code == 404
         future = await admin.post("/v1/bill-runs", json={
-            "period_start": TODAY.isoformat(),
-            "period_end": (TODAY + timedelta(days=30)).isoformat()})
+            "bill_date": (TODAY + timedelta(days=32)).replace(day=1).isoformat()})
         assert future.status_code == 422
-        assert future.json()["errors"][0]["field"] == "period_end"
+        assert future.json()["errors"][0]["field"] == "bill_date"
         empty = await admin.post("/v1/usage/batches", json={"records": []})
         assert empty.status_code == 422

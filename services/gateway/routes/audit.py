@@ -22,6 +22,10 @@ class AggregateType(StrEnum):
     ACCOUNT = "account"
     INVOICE = "invoice"
     BILL_RUN = "bill_run"
+    SUBSCRIPTION = "subscription"
+    CREDIT_NOTE = "credit_note"
+    TAX_REGION = "tax_region"
+    BILLING_SCHEDULE = "billing_schedule"
     PAYMENT = "payment"
 
 

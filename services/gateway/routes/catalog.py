@@ -9,9 +9,18 @@ from fastapi import APIRouter, Depends
 
 from services.gateway.deps import STAFF, WRITERS, Clients, allow, check_own_account, clients
 from services.gateway.keys import Principal, Role
-from services.gateway.models import AccountCreate, IdentityAssign, PlanCreate, jsonable
+from services.gateway.models import (
+    AccountCreate,
+    BillingDetailsFields,
+    IdentityAssign,
+    PlanCreate,
+    jsonable,
+)
+from services.gateway.problems import flattened
 
 router = APIRouter(prefix="/v1", tags=["plans and accounts"])
+DETAILS = "details."
+"""The invoice service's name for the billing details the request bodies carry flat."""
 
 
 @router.post("/plans", status_code=201)
@@ -43,13 +52,28 @@ async def open_account(
     body: AccountCreate, caller: Principal = Depends(allow(*WRITERS)),
     c: Clients = Depends(clients),
 ) -> dict[str, Any]:
-    """Open an account subscribed to a plan; it bills in the plan's currency."""
-    account = await c.invoice.OpenAccount(invoice_pb2.OpenAccountRequest(
-        tenant_id=str(caller.tenant_id), name=body.name, billing_email=body.billing_email,
-        plan_id=body.plan_id, timezone=body.timezone, currency=body.currency or "",
-        identities=body.identities,
-    ), timeout=c.timeout)
+    """Open an account subscribed to a plan; it bills in the plan's currency.
+
+    Its bill periods end on its cycle day each month; a child account (parent_account_id)
+    is billed on its parent's invoice.
+    """
+    with flattened(DETAILS):
+        account = await c.invoice.OpenAccount(invoice_pb2.OpenAccountRequest(
+            tenant_id=str(caller.tenant_id), name=body.name, billing_email=body.billing_email,
+            plan_id=body.plan_id, timezone=body.timezone, currency=body.currency or "",
+            identities=body.identities, details=details_to_proto(body),
+            bill_cycle_day=body.bill_cycle_day or 0, parent_account_id=body.parent_account_id or "",
+            start_date=body.start_date or "",
+        ), timeout=c.timeout)
     return jsonable(account)
+
+
+def details_to_proto(body: BillingDetailsFields) -> invoice_pb2.BillingDetails:
+    """The billing details of a request body on the wire."""
+    return invoice_pb2.BillingDetails(
+        address_lines=body.address_lines, locale=body.locale, tax_region=body.tax_region,
+        tax_id=body.tax_id,
+    )
 
 
 @router.get("/accounts/{account_id}")

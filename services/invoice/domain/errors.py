@@ -87,3 +87,65 @@ class IdentityNotAssignedError(NotFoundError):
 
 class IdentityStillAssignedError(PreconditionError):
     """A subscriber identity moves to another account only after it was released."""
+
+
+class InvalidCycleDayError(InvalidInputError):
+    """A bill cycle day is not 1..31 or not one of the tenant's scheduled days."""
+
+
+class InvalidScheduleError(InvalidInputError):
+    """A bill-run schedule is not acceptable."""
+
+
+class InvalidSubscriptionError(InvalidInputError):
+    """A subscription field is not acceptable."""
+
+
+class SubscriptionNotFoundError(NotFoundError):
+    """No such subscription for this tenant."""
+
+    def __init__(self, subscription_id: object) -> None:
+        super().__init__(f"subscription {subscription_id} not found")
+
+
+class OverlappingSubscriptionError(ConflictError):
+    """The account already has a subscription to the plan during those dates."""
+
+
+class SubscriptionEndedError(PreconditionError):
+    """An ended or cancelled subscription takes no change after its end."""
+
+
+class AccountClosedError(PreconditionError):
+    """A closed account takes no new subscription, change or charge after its closing date."""
+
+
+class InvalidTaxError(InvalidInputError):
+    """A tax rate or region is not acceptable."""
+
+
+class InvalidChargeError(InvalidInputError):
+    """A one-time charge is not acceptable."""
+
+
+class InvalidCreditError(InvalidInputError):
+    """A credit note request is not acceptable."""
+
+
+class CreditNoteNotFoundError(NotFoundError):
+    """No such credit note for this tenant."""
+
+    def __init__(self, credit_note_id: object) -> None:
+        super().__init__(f"credit note {credit_note_id} not found")
+
+
+class InvoiceNotCreditableError(PreconditionError):
+    """Only a finalized, not void invoice takes credit notes, up to what its lines charged."""
+
+
+class InvoiceNotVoidableError(PreconditionError):
+    """Only a finalized invoice without payments or credit notes can be voided."""
+
+
+class BillRunInFutureError(InvalidInputError):
+    """A bill run for a period that has not ended yet."""

@@ -14,12 +14,26 @@ from kernel.eventstore import TenantAggregate
 from kernel.ids import derived_id
 from kernel.money import Money, total
 from services.invoice.domain.errors import (
+    InvalidCreditError,
     InvoiceAlreadyFinalizedError,
+    InvoiceNotCreditableError,
     InvoiceNotFinalizedError,
+    InvoiceNotVoidableError,
     PaymentCurrencyError,
 )
 
 NUMBER_PREFIX = "INV-"
+
+
+TAX_KINDS = ("tax",)
+USAGE_KINDS = ("usage", "prior_period")
+LINE_FIELDS = {
+    "index": 0, "period_kind": "", "destination_class": "", "account_id": "",
+    "tax_rate_percent": "", "tax_included": False, "subscription_id": "", "plan_id": "",
+    "plan_name": "",
+    "covers_start": "", "covers_end": "", "cycle_start": "", "charge_id": "", "discount_id": "",
+}
+"""Line fields added after the first stored invoices, with the value old lines read as."""
 
 
 @dataclass(frozen=True)
@@ -34,15 +48,36 @@ class InvoiceLine:
     service_type: str = ""
     record_count: int = 0
     digest: str = ""
+    index: int = 0
+    period_kind: str = ""
+    destination_class: str = ""
+    account_id: str = ""
+    tax_rate_percent: str = ""
+    tax_included: bool = False
+    subscription_id: str = ""
+    plan_id: str = ""
+    plan_name: str = ""
+    covers_start: str = ""
+    covers_end: str = ""
+    cycle_start: str = ""
+    charge_id: str = ""
+    discount_id: str = ""
+
+    @property
+    def is_included_tax(self) -> bool:
+        """A tax the prices already include: shown, not added to the total."""
+        return self.kind in TAX_KINDS and self.tax_included
 
     def as_dict(self) -> dict[str, Any]:
         """The stored form (part of the permanent event schema)."""
-        return {
+        data = {
             "kind": self.kind, "description": self.description, "amount": self.amount,
             "quantity": str(self.quantity), "unit": self.unit,
             "service_type": self.service_type, "record_count": self.record_count,
             "digest": self.digest,
         }
+        data.update({name: getattr(self, name) for name in LINE_FIELDS})
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> InvoiceLine:
@@ -52,7 +87,13 @@ class InvoiceLine:
             quantity=Decimal(data["quantity"]), unit=data["unit"],
             service_type=data["service_type"], record_count=int(data["record_count"]),
             digest=data["digest"],
+            **{name: data.get(name, default) for name, default in LINE_FIELDS.items()},
         )
+
+
+def invoice_total(lines: list[InvoiceLine], currency: str) -> Money:
+    """Every line counts except taxes the prices already include."""
+    return total([line.amount for line in lines if not line.is_included_tax], currency)
 
 
 class Invoice(TenantAggregate):
@@ -77,6 +118,8 @@ class Invoice(TenantAggregate):
         account_name: str,
         billing_email: str,
         lines: list[dict[str, Any]],
+        details: dict[str, Any] | None = None,
+        usage: list[dict[str, Any]] | None = None,
     ) -> None:
         self.tenant_id = tenant_id
         self.account_id = account_id
@@ -87,11 +130,20 @@ class Invoice(TenantAggregate):
         self.account_name = account_name
         self.billing_email = billing_email
         self.lines = lines
+        self.details = details or {}
+        self.usage = usage or []
         self.number = ""
         self.finalized_at: datetime | None = None
+        self.issue_date: date | None = None
+        self.due_date: date | None = None
+        self.document_digest = ""
         self.status = "draft"
         self.amount_paid = Money.zero(currency)
+        self.amount_credited = Money.zero(currency)
         self.payment_ids: list[UUID] = []
+        self.credit_note_ids: list[UUID] = []
+        self.credited_by_line: dict[int, Money] = {}
+        self.void_reason = ""
 
     def invoice_lines(self) -> list[InvoiceLine]:
         """The lines as value objects."""
@@ -99,24 +151,51 @@ class Invoice(TenantAggregate):
 
     @property
     def total(self) -> Money:
-        """The sum of the rounded lines: always exactly what the lines add up to."""
-        return total([line.amount for line in self.invoice_lines()], self.currency)
+        """The sum of the rounded lines (included taxes aside): exactly what the lines add up to."""
+        return invoice_total(self.invoice_lines(), self.currency)
+
+    @property
+    def tax_total(self) -> Money:
+        """The tax lines, included or not."""
+        return total([line.amount for line in self.invoice_lines() if line.kind in TAX_KINDS],
+                     self.currency)
+
+    @property
+    def subtotal(self) -> Money:
+        """The lines before tax."""
+        return total([line.amount for line in self.invoice_lines() if line.kind not in TAX_KINDS],
+                     self.currency)
 
     @property
     def amount_due(self) -> Money:
-        """What is still to pay."""
-        return self.total - self.amount_paid
+        """What is still to pay after payments and credit notes."""
+        return self.total - self.amount_paid - self.amount_credited
 
-    def finalize(self, number: str, finalized_at: datetime) -> None:
-        """Give the draft its number; from now on it never changes."""
+    @property
+    def locale(self) -> str:
+        """The customer's locale the invoice is printed in."""
+        return str(self.details.get("locale", "en"))
+
+    def finalize(
+        self, number: str, finalized_at: datetime, issue_date: date | None = None,
+        due_date: date | None = None, document_digest: str = "",
+    ) -> None:
+        """Give the draft its number (and, from a bill run, issue it); from now on it never changes."""
         self.check_is_draft()
-        self._finalized(number=number, finalized_at=finalized_at, total=self.total)
+        self._finalized(number=number, finalized_at=finalized_at, total=self.total,
+                        issue_date=issue_date, due_date=due_date, document_digest=document_digest)
 
     @event("Finalized")
-    def _finalized(self, number: str, finalized_at: datetime, total: Money) -> None:
+    def _finalized(
+        self, number: str, finalized_at: datetime, total: Money, issue_date: date | None = None,
+        due_date: date | None = None, document_digest: str = "",
+    ) -> None:
         self.number = number
         self.finalized_at = finalized_at
-        self.status = "finalized"
+        self.issue_date = issue_date
+        self.due_date = due_date
+        self.document_digest = document_digest
+        self.status = "finalized" if issue_date is None else "issued"
 
     def apply_payment(self, payment_id: UUID, amount: Money) -> bool:
         """Apply a payment once; return False when it was already applied."""
@@ -125,18 +204,92 @@ class Invoice(TenantAggregate):
         self.check_is_payable()
         self.check_currency_of(amount)
         self._payment_applied(payment_id=payment_id, amount=amount)
+        self._settle()
+        return True
+
+    def _settle(self) -> None:
         if not self.amount_due.is_positive:
             self._paid(amount_paid=self.amount_paid)
-        return True
+        elif self.amount_paid.is_positive and self.status != "partially_paid":
+            self._partially_paid(amount_due=self.amount_due)
 
     @event("PaymentApplied")
     def _payment_applied(self, payment_id: UUID, amount: Money) -> None:
         self.payment_ids.append(payment_id)
         self.amount_paid = self.amount_paid + amount
 
+    @event("PartiallyPaid")
+    def _partially_paid(self, amount_due: Money) -> None:
+        self.status = "partially_paid"
+
     @event("Paid")
     def _paid(self, amount_paid: Money) -> None:
         self.status = "paid"
+
+    def mark_overdue(self, today: date) -> bool:
+        """Past its due date with something still due: overdue (once)."""
+        if self.status not in ("issued", "partially_paid") or self.due_date is None:
+            return False
+        if today <= self.due_date or not self.amount_due.is_positive:
+            return False
+        self._overdue(amount_due=self.amount_due, on=today)
+        return True
+
+    @event("BecameOverdue")
+    def _overdue(self, amount_due: Money, on: date) -> None:
+        self.status = "overdue"
+
+    def void(self, reason: str) -> None:
+        """Cancel a finalized invoice nothing was paid on or credited; its number stays used."""
+        if self.status not in ("finalized", "issued", "overdue"):
+            raise InvoiceNotVoidableError(f"invoice {self.id} is {self.status}")
+        if self.payment_ids or self.credit_note_ids:
+            raise InvoiceNotVoidableError(f"invoice {self.id} has payments or credit notes")
+        if not reason.strip():
+            raise InvalidCreditError("reason", "must not be empty")
+        self._voided(reason=reason.strip())
+
+    @event("Voided")
+    def _voided(self, reason: str) -> None:
+        self.status = "void"
+        self.void_reason = reason
+
+    def creditable(self, index: int) -> Money:
+        """What line `index` charged and no credit note took back yet."""
+        line = self.line_at(index)
+        return line.amount - self.credited_by_line.get(index, Money.zero(self.currency))
+
+    def line_at(self, index: int) -> InvoiceLine:
+        """The line at that position."""
+        lines = self.invoice_lines()
+        if not 0 <= index < len(lines):
+            raise InvalidCreditError("lines.line_index", f"the invoice has lines 0..{len(lines) - 1}")
+        return lines[index]
+
+    def check_creditable(self) -> None:
+        """Credit notes go to finalized invoices that are not void."""
+        if self.status in ("draft", "void"):
+            raise InvoiceNotCreditableError(f"invoice {self.id} is {self.status}")
+
+    def apply_credit(
+        self, credit_note_id: UUID, line_amounts: dict[int, Money], total_credited: Money
+    ) -> None:
+        """A credit note took back these line amounts (and its tax); it reduces what is due."""
+        if credit_note_id in self.credit_note_ids:
+            return
+        self._credit_applied(credit_note_id=credit_note_id,
+                             lines={str(i): a for i, a in line_amounts.items()},
+                             amount=total_credited)
+        if self.status in ("issued", "finalized", "overdue", "partially_paid"):
+            self._settle()
+
+    @event("CreditApplied")
+    def _credit_applied(self, credit_note_id: UUID, lines: dict[str, Money], amount: Money) -> None:
+        self.credit_note_ids.append(credit_note_id)
+        self.amount_credited = self.amount_credited + amount
+        for index, credited in lines.items():
+            before = self.credited_by_line.get(int(index), Money.zero(self.currency))
+            self.credited_by_line[int(index)] = before + credited
 
     def check_is_draft(self) -> None:
         """Only a draft can be finalized."""
@@ -144,9 +297,11 @@ class Invoice(TenantAggregate):
             raise InvoiceAlreadyFinalizedError(f"invoice {self.id} is already {self.status}")
 
     def check_is_payable(self) -> None:
-        """Payments go to finalized invoices."""
+        """Payments go to finalized invoices that are not void."""
         if self.status == "draft":
             raise InvoiceNotFinalizedError(f"invoice {self.id} is not finalized")
+        if self.status == "void":
+            raise InvoiceNotFinalizedError(f"invoice {self.id} is void")
 
     def check_currency_of(self, amount: Money) -> None:
         """No implicit currency conversion."""
@@ -173,11 +328,11 @@ class InvoiceNumbering(TenantAggregate):
         self.tenant_id = tenant_id
         self.last_number = 0
 
-    def allocate(self, count: int) -> list[str]:
+    def allocate(self, count: int, prefix: str = NUMBER_PREFIX) -> list[str]:
         """Take the next count numbers."""
         first = self.last_number + 1
         self._numbers_allocated(first=first, count=count)
-        return [f"{NUMBER_PREFIX}{n:08d}" for n in range(first, first + count)]
+        return [f"{prefix}{n:08d}" for n in range(first, first + count)]
 
     @event("NumbersAllocated")
     def _numbers_allocated(self, first: int, count: int) -> None:

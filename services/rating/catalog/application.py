@@ -117,6 +117,12 @@ class TariffCatalog(BillingApplication):
         published = plan.version_in_effect(at)
         return None if published is None else self._compiled_version(plan, published)
 
+    def version_numbered(self, tenant_id: UUID, rate_plan_id: UUID, number: int) -> TariffVersion | None:
+        """The compiled tariff version of the plan with that number, or None when it has none."""
+        plan = self.get(tenant_id, rate_plan_id)
+        published = plan.published(number)
+        return None if published is None else self._compiled_version(plan, published)
+
     def definition_json(self, plan: RatePlan, published: PublishedVersion) -> str:
         """The stored JSON definition of a published version."""
         text = self.store.definition_text(plan.tenant_id, published.definition_digest)

@@ -151,7 +151,8 @@ class CatalogServicer:
 
 
 class CatalogTariffs:
-    """The tariff lookup of the usage consumer: the version in effect, None for an unknown plan."""
+    """Tariff lookups of rating: the version in effect on a day (cached briefly) or a version by its
+    number; None for an unknown plan."""
 
     def __init__(self, catalog: TariffCatalog, cache_seconds: float = LOOKUP_SECONDS) -> None:
         self.catalog = catalog
@@ -167,3 +168,12 @@ class CatalogTariffs:
             version = None
         self.cache.put((tenant_id, rate_plan_id, day), version)
         return version
+
+    async def version_numbered(
+        self, tenant_id: UUID, rate_plan_id: UUID, number: int
+    ) -> TariffVersion | None:
+        """A published version by its number, as re-derivation asks (None for an unknown plan)."""
+        try:
+            return await asyncio.to_thread(self.catalog.version_numbered, tenant_id, rate_plan_id, number)
+        except RatePlanNotFoundError:
+            return None

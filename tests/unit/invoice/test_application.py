@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
+from datetime import date
+from uuid import UUID, uuid4
 
 import pytest
 
-from services.invoice.application import InvoiceApplication
+from services.invoice.application import AccountOpening, InvoiceApplication
 from services.invoice.domain.errors import (
     AccountNotFoundError,
     InvalidAccountError,
@@ -21,22 +22,29 @@ def app() -> InvoiceApplication:
     return InvoiceApplication()
 
 
+def opening(plan_id: UUID, name: str = "Ada", email: str = "ada@example.org", zone: str = "UTC",
+            currency: str = "", **extra: object) -> AccountOpening:
+    """An account opening with defaults."""
+    return AccountOpening(name=name, billing_email=email, plan_id=plan_id, timezone=zone,
+                          currency=currency, start_date=date(2026, 11, 1), **extra)  # type: ignore[arg-type]
+
+
 def test_account_bills_in_its_plans_currency(app: InvoiceApplication) -> None:
     plan = app.create_plan(TENANT, "Home", "EUR", "10", [("voice", "minute", "0.02")])
-    account = app.open_account(TENANT, "Ada", "ada@example.org", plan.id, "", "")
+    account = app.open_account(TENANT, opening(plan.id, zone=""))
     assert (account.currency, account.timezone) == ("EUR", "UTC")
     with pytest.raises(InvalidAccountError) as error:
-        app.open_account(TENANT, "Bob", "bob@example.org", plan.id, "UTC", "USD")
+        app.open_account(TENANT, opening(plan.id, "Bob", "bob@example.org", currency="USD"))
     assert error.value.field == "currency"
 
 
 def test_another_tenants_account_is_not_found(app: InvoiceApplication) -> None:
     plan = app.create_plan(TENANT, "Home", "EUR", "10", [])
-    account = app.open_account(TENANT, "Ada", "ada@example.org", plan.id, "UTC", "")
+    account = app.open_account(TENANT, opening(plan.id))
     with pytest.raises(AccountNotFoundError):
         app.get_account(OTHER, account.id)
     with pytest.raises(InvalidAccountError):
-        app.open_account(OTHER, "Eve", "eve@example.org", plan.id, "UTC", "")
+        app.open_account(OTHER, opening(plan.id, "Eve", "eve@example.org"))
 
 
 @pytest.mark.parametrize(("prices", "field"), [
@@ -64,5 +72,5 @@ def test_bad_account_fields_are_refused(
 ) -> None:
     plan = app.create_plan(TENANT, "Home", "EUR", "10", [])
     with pytest.raises(InvalidAccountError) as error:
-        app.open_account(TENANT, name, email, plan.id, zone, "")
+        app.open_account(TENANT, opening(plan.id, name, email, zone))
     assert error.value.field == field

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from datetime import date
 from uuid import UUID, uuid4
 
 import pytest
 
 from kernel.errors import ConflictError, InvalidInputError, NotFoundError
-from services.invoice.application import InvoiceApplication
+from services.invoice.application import AccountOpening, InvoiceApplication
 from services.invoice.domain.accounts import Account
 from services.invoice.domain.errors import (
     AccountNotFoundError,
@@ -33,8 +34,9 @@ def open_account(
     identities: list[str] | None = None,
 ) -> Account:
     plan = app.create_plan(tenant_id, "Home", "EUR", "10", [("voice", "minute", "0.02")])
-    return app.open_account(tenant_id, name, f"{name.lower()}@example.org", plan.id, "UTC", "",
-                            identities or [])
+    return app.open_account(tenant_id, AccountOpening(
+        name=name, billing_email=f"{name.lower()}@example.org", plan_id=plan.id, timezone="UTC",
+        start_date=date(2026, 11, 1), identities=identities or []))
 
 
 def event_count(app: InvoiceApplication) -> int:
@@ -154,8 +156,9 @@ def test_open_account_with_identities_saves_them_together(app: InvoiceApplicatio
         NUMBER: account.id, "ada@dsl": account.id,
     }
     assert sorted(topics(app, before + 1)) == [  # after Plan.Created
-        "Account.IdentityAdded", "Account.IdentityAdded", "Account.Opened",
-        "SubscriberIdentity.Assigned", "SubscriberIdentity.Assigned",
+        "Account.BillingDetailsChanged", "Account.BillingSetUp", "Account.IdentityAdded",
+        "Account.IdentityAdded", "Account.Opened", "Account.Subscribed",
+        "SubscriberIdentity.Assigned", "SubscriberIdentity.Assigned", "Subscription.Started",
     ]
 
 
@@ -164,8 +167,9 @@ def test_open_account_with_a_taken_identity_saves_nothing(app: InvoiceApplicatio
     plan = app.create_plan(TENANT, "Office", "EUR", "20", [])
     before = event_count(app)
     with pytest.raises(IdentityTakenError) as error:
-        app.open_account(TENANT, "Bob", "bob@example.org", plan.id, "UTC", "",
-                         ["bob@dsl", NUMBER])
+        app.open_account(TENANT, AccountOpening(
+            name="Bob", billing_email="bob@example.org", plan_id=plan.id, timezone="UTC",
+            start_date=date(2026, 11, 1), identities=["bob@dsl", NUMBER]))
     assert NUMBER in error.value.message
     assert event_count(app) == before
     assert app.resolve_identities(TENANT, ["bob@dsl", NUMBER]) == {NUMBER: ada.id}
@@ -195,7 +199,9 @@ def test_a_concurrent_claim_is_caught_by_the_derived_id(
 
     monkeypatch.setattr(app, "load", stale_load)
     with pytest.raises(IdentityTakenError):
-        app.open_account(TENANT, "Bob", "bob@example.org", plan.id, "UTC", "", [NUMBER])
+        app.open_account(TENANT, AccountOpening(
+            name="Bob", billing_email="bob@example.org", plan_id=plan.id, timezone="UTC",
+            start_date=date(2026, 11, 1), identities=[NUMBER]))
     assert event_count(app) == before
     assert app.resolve_identities(TENANT, [NUMBER]) == {NUMBER: ada.id}
 
@@ -213,7 +219,9 @@ def test_a_save_that_keeps_colliding_is_a_conflict(
 
     monkeypatch.setattr(app, "load", always_stale)
     with pytest.raises(IdentityChangedConcurrentlyError) as error:
-        app.open_account(TENANT, "Bob", "bob@example.org", plan.id, "UTC", "", [NUMBER])
+        app.open_account(TENANT, AccountOpening(
+            name="Bob", billing_email="bob@example.org", plan_id=plan.id, timezone="UTC",
+            start_date=date(2026, 11, 1), identities=[NUMBER]))
     assert isinstance(error.value, ConflictError)
     assert event_count(app) == before
 
@@ -257,7 +265,9 @@ def test_open_account_with_invalid_identities_saves_nothing(
     plan = app.create_plan(TENANT, "Home", "EUR", "10", [])
     before = event_count(app)
     with pytest.raises(InvalidInputError) as error:
-        app.open_account(TENANT, "Ada", "ada@example.org", plan.id, "UTC", "", identities)
+        app.open_account(TENANT, AccountOpening(
+            name="Ada", billing_email="ada@example.org", plan_id=plan.id, timezone="UTC",
+            start_date=date(2026, 11, 1), identities=identities))
     assert error.value.field == field
     assert event_count(app) == before
 

@@ -76,10 +76,80 @@ class InvoiceServiceStub:
                 request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.GetRatingContextRequest.SerializeToString,
                 response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.GetRatingContextResponse.FromString,
                 _registered_method=True)
+        self.UpdateBillingDetails = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/UpdateBillingDetails',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.UpdateBillingDetailsRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.FromString,
+                _registered_method=True)
+        self.ChangeAccountStatus = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/ChangeAccountStatus',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ChangeAccountStatusRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.FromString,
+                _registered_method=True)
+        self.AddCharge = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/AddCharge',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.AddChargeRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Charge.FromString,
+                _registered_method=True)
+        self.Subscribe = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/Subscribe',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.SubscribeRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Subscription.FromString,
+                _registered_method=True)
+        self.ChangePlan = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/ChangePlan',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ChangePlanRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Subscription.FromString,
+                _registered_method=True)
+        self.CancelSubscription = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/CancelSubscription',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.CancelSubscriptionRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Subscription.FromString,
+                _registered_method=True)
+        self.AddDiscount = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/AddDiscount',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.AddDiscountRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Subscription.FromString,
+                _registered_method=True)
+        self.ListSubscriptions = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/ListSubscriptions',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListSubscriptionsRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListSubscriptionsResponse.FromString,
+                _registered_method=True)
+        self.SetTaxRate = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/SetTaxRate',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.SetTaxRateRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.TaxRegion.FromString,
+                _registered_method=True)
+        self.ListTaxRegions = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/ListTaxRegions',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListTaxRegionsRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListTaxRegionsResponse.FromString,
+                _registered_method=True)
+        self.ConfigureBillingSchedule = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/ConfigureBillingSchedule',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ConfigureBillingScheduleRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.BillingSchedule.FromString,
+                _registered_method=True)
+        self.GetBillingSchedule = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/GetBillingSchedule',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.GetBillingScheduleRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.BillingSchedule.FromString,
+                _registered_method=True)
         self.RunBilling = channel.unary_unary(
                 '/billing.invoice.v1.InvoiceService/RunBilling',
                 request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.RunBillingRequest.SerializeToString,
                 response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.BillRun.FromString,
+                _registered_method=True)
+        self.GetBillRun = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/GetBillRun',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.GetBillRunRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.BillRun.FromString,
+                _registered_method=True)
+        self.ListBillRuns = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/ListBillRuns',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListBillRunsRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListBillRunsResponse.FromString,
                 _registered_method=True)
         self.GetInvoice = channel.unary_unary(
                 '/billing.invoice.v1.InvoiceService/GetInvoice',
@@ -90,6 +160,36 @@ class InvoiceServiceStub:
                 '/billing.invoice.v1.InvoiceService/ListInvoices',
                 request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListInvoicesRequest.SerializeToString,
                 response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListInvoicesResponse.FromString,
+                _registered_method=True)
+        self.VoidInvoice = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/VoidInvoice',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.VoidInvoiceRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Invoice.FromString,
+                _registered_method=True)
+        self.RenderDocument = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/RenderDocument',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.RenderDocumentRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.RenderedDocument.FromString,
+                _registered_method=True)
+        self.VerifyInvoice = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/VerifyInvoice',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.VerifyInvoiceRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.InvoiceVerification.FromString,
+                _registered_method=True)
+        self.IssueCreditNote = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/IssueCreditNote',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.IssueCreditNoteRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.CreditNote.FromString,
+                _registered_method=True)
+        self.GetCreditNote = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/GetCreditNote',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.GetCreditNoteRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.CreditNote.FromString,
+                _registered_method=True)
+        self.ListCreditNotes = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/ListCreditNotes',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListCreditNotesRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListCreditNotesResponse.FromString,
                 _registered_method=True)
         self.GetHistory = channel.unary_unary(
                 '/billing.invoice.v1.InvoiceService/GetHistory',
@@ -156,9 +256,103 @@ class InvoiceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def RunBilling(self, request, context):
-        """Bill every active account for a period; idempotent per (tenant, period).
+    def UpdateBillingDetails(self, request, context):
+        """Replace the account's billing details (name, email, postal address, locale, tax region).
         """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangeAccountStatus(self, request, context):
+        """Status changes: suspend (still billed, no new subscriptions), reactivate, close (subscriptions
+        end on the closing date and the next bill run issues the final invoice).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddCharge(self, request, context):
+        """A one-time charge (or credit, when negative) put on the account's next invoice.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Subscribe(self, request, context):
+        """Subscriptions (docs/invoicing.md, "Subscriptions and proration").
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangePlan(self, request, context):
+        """Upgrade or downgrade from a date; billed-in-advance time is prorated by day.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelSubscription(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddDiscount(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSubscriptions(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetTaxRate(self, request, context):
+        """Taxes: a rate per tax region, from a date, exclusive or inclusive.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTaxRegions(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ConfigureBillingSchedule(self, request, context):
+        """Bill-run schedule: which cycle days exist and at what local time their runs start.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetBillingSchedule(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RunBilling(self, request, context):
+        """Bill every account whose period ends on bill_date; idempotent per (tenant, bill date):
+        running it again resumes it. Refused for a bill date after today.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetBillRun(self, request, context):
+        """A bill run's progress.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListBillRuns(self, request, context):
+        """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -170,6 +364,47 @@ class InvoiceServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListInvoices(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VoidInvoice(self, request, context):
+        """Void a finalized invoice nothing was paid on or credited against; its number stays used.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RenderDocument(self, request, context):
+        """The invoice (or credit note) as a PDF or HTML document in the account's locale.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifyInvoice(self, request, context):
+        """An auditor's check: the invoice rebuilt from its events gives the same document, and its
+        usage lines re-derived from the rated records and tariff versions give the same totals.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def IssueCreditNote(self, request, context):
+        """Credit notes reference invoice lines; they reduce what is due, with their tax.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCreditNote(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCreditNotes(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -224,10 +459,80 @@ def add_InvoiceServiceServicer_to_server(servicer, server):
                     request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.GetRatingContextRequest.FromString,
                     response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.GetRatingContextResponse.SerializeToString,
             ),
+            'UpdateBillingDetails': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateBillingDetails,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.UpdateBillingDetailsRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.SerializeToString,
+            ),
+            'ChangeAccountStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangeAccountStatus,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ChangeAccountStatusRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.SerializeToString,
+            ),
+            'AddCharge': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddCharge,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.AddChargeRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Charge.SerializeToString,
+            ),
+            'Subscribe': grpc.unary_unary_rpc_method_handler(
+                    servicer.Subscribe,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.SubscribeRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Subscription.SerializeToString,
+            ),
+            'ChangePlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangePlan,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ChangePlanRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Subscription.SerializeToString,
+            ),
+            'CancelSubscription': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelSubscription,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.CancelSubscriptionRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Subscription.SerializeToString,
+            ),
+            'AddDiscount': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddDiscount,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.AddDiscountRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Subscription.SerializeToString,
+            ),
+            'ListSubscriptions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSubscriptions,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListSubscriptionsRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListSubscriptionsResponse.SerializeToString,
+            ),
+            'SetTaxRate': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetTaxRate,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.SetTaxRateRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.TaxRegion.SerializeToString,
+            ),
+            'ListTaxRegions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTaxRegions,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListTaxRegionsRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListTaxRegionsResponse.SerializeToString,
+            ),
+            'ConfigureBillingSchedule': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfigureBillingSchedule,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ConfigureBillingScheduleRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.BillingSchedule.SerializeToString,
+            ),
+            'GetBillingSchedule': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBillingSchedule,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.GetBillingScheduleRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.BillingSchedule.SerializeToString,
+            ),
             'RunBilling': grpc.unary_unary_rpc_method_handler(
                     servicer.RunBilling,
                     request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.RunBillingRequest.FromString,
                     response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.BillRun.SerializeToString,
+            ),
+            'GetBillRun': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBillRun,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.GetBillRunRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.BillRun.SerializeToString,
+            ),
+            'ListBillRuns': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListBillRuns,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListBillRunsRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListBillRunsResponse.SerializeToString,
             ),
             'GetInvoice': grpc.unary_unary_rpc_method_handler(
                     servicer.GetInvoice,
@@ -238,6 +543,36 @@ def add_InvoiceServiceServicer_to_server(servicer, server):
                     servicer.ListInvoices,
                     request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListInvoicesRequest.FromString,
                     response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListInvoicesResponse.SerializeToString,
+            ),
+            'VoidInvoice': grpc.unary_unary_rpc_method_handler(
+                    servicer.VoidInvoice,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.VoidInvoiceRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.Invoice.SerializeToString,
+            ),
+            'RenderDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.RenderDocument,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.RenderDocumentRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.RenderedDocument.SerializeToString,
+            ),
+            'VerifyInvoice': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyInvoice,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.VerifyInvoiceRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.InvoiceVerification.SerializeToString,
+            ),
+            'IssueCreditNote': grpc.unary_unary_rpc_method_handler(
+                    servicer.IssueCreditNote,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.IssueCreditNoteRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.CreditNote.SerializeToString,
+            ),
+            'GetCreditNote': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCreditNote,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.GetCreditNoteRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.CreditNote.SerializeToString,
+            ),
+            'ListCreditNotes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCreditNotes,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListCreditNotesRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ListCreditNotesResponse.SerializeToString,
             ),
             'GetHistory': grpc.unary_unary_rpc_method_handler(
                     servicer.GetHistory,
@@ -473,6 +808,330 @@ class InvoiceService:
             _registered_method=True)
 
     @staticmethod
+    def UpdateBillingDetails(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/UpdateBillingDetails',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.UpdateBillingDetailsRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangeAccountStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/ChangeAccountStatus',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ChangeAccountStatusRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.Account.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddCharge(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/AddCharge',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.AddChargeRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.Charge.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Subscribe(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/Subscribe',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.SubscribeRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.Subscription.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangePlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/ChangePlan',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ChangePlanRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.Subscription.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelSubscription(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/CancelSubscription',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.CancelSubscriptionRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.Subscription.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddDiscount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/AddDiscount',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.AddDiscountRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.Subscription.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSubscriptions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/ListSubscriptions',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ListSubscriptionsRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ListSubscriptionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetTaxRate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/SetTaxRate',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.SetTaxRateRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.TaxRegion.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTaxRegions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/ListTaxRegions',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ListTaxRegionsRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ListTaxRegionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConfigureBillingSchedule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/ConfigureBillingSchedule',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ConfigureBillingScheduleRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.BillingSchedule.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBillingSchedule(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/GetBillingSchedule',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.GetBillingScheduleRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.BillingSchedule.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def RunBilling(request,
             target,
             options=(),
@@ -489,6 +1148,60 @@ class InvoiceService:
             '/billing.invoice.v1.InvoiceService/RunBilling',
             billing_dot_invoice_dot_v1_dot_invoice__pb2.RunBillingRequest.SerializeToString,
             billing_dot_invoice_dot_v1_dot_invoice__pb2.BillRun.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBillRun(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/GetBillRun',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.GetBillRunRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.BillRun.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListBillRuns(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/ListBillRuns',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ListBillRunsRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ListBillRunsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -543,6 +1256,168 @@ class InvoiceService:
             '/billing.invoice.v1.InvoiceService/ListInvoices',
             billing_dot_invoice_dot_v1_dot_invoice__pb2.ListInvoicesRequest.SerializeToString,
             billing_dot_invoice_dot_v1_dot_invoice__pb2.ListInvoicesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VoidInvoice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/VoidInvoice',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.VoidInvoiceRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.Invoice.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenderDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/RenderDocument',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.RenderDocumentRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.RenderedDocument.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyInvoice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/VerifyInvoice',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.VerifyInvoiceRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.InvoiceVerification.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def IssueCreditNote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/IssueCreditNote',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.IssueCreditNoteRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.CreditNote.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCreditNote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/GetCreditNote',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.GetCreditNoteRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.CreditNote.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCreditNotes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/ListCreditNotes',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ListCreditNotesRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ListCreditNotesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -46,6 +46,124 @@ class SummarizeUsageResponse(_message.Message):
     summaries: _containers.RepeatedCompositeFieldContainer[UsageSummary]
     def __init__(self, summaries: _Optional[_Iterable[_Union[UsageSummary, _Mapping]]] = ...) -> None: ...
 
+class CutUsageRequest(_message.Message):
+    __slots__ = ("tenant_id",)
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    def __init__(self, tenant_id: _Optional[str] = ...) -> None: ...
+
+class UsageCut(_message.Message):
+    __slots__ = ("watermark",)
+    WATERMARK_FIELD_NUMBER: _ClassVar[int]
+    watermark: int
+    def __init__(self, watermark: _Optional[int] = ...) -> None: ...
+
+class UsageSelection(_message.Message):
+    __slots__ = ("account_id", "period_start", "period_end", "previous_watermark", "watermark")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_START_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_END_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_WATERMARK_FIELD_NUMBER: _ClassVar[int]
+    WATERMARK_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    period_start: _timestamp_pb2.Timestamp
+    period_end: _timestamp_pb2.Timestamp
+    previous_watermark: int
+    watermark: int
+    def __init__(self, account_id: _Optional[str] = ..., period_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., period_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., previous_watermark: _Optional[int] = ..., watermark: _Optional[int] = ...) -> None: ...
+
+class SummarizeBillingRequest(_message.Message):
+    __slots__ = ("tenant_id", "selections")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    SELECTIONS_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    selections: _containers.RepeatedCompositeFieldContainer[UsageSelection]
+    def __init__(self, tenant_id: _Optional[str] = ..., selections: _Optional[_Iterable[_Union[UsageSelection, _Mapping]]] = ...) -> None: ...
+
+class BillingGroup(_message.Message):
+    __slots__ = ("account_id", "period_kind", "service_type", "destination_class", "unit", "quantity", "amount", "record_count", "digest", "first_started_at", "last_started_at")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_KIND_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_CLASS_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    RECORD_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DIGEST_FIELD_NUMBER: _ClassVar[int]
+    FIRST_STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    LAST_STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    period_kind: str
+    service_type: str
+    destination_class: str
+    unit: str
+    quantity: str
+    amount: _common_pb2.Money
+    record_count: int
+    digest: str
+    first_started_at: _timestamp_pb2.Timestamp
+    last_started_at: _timestamp_pb2.Timestamp
+    def __init__(self, account_id: _Optional[str] = ..., period_kind: _Optional[str] = ..., service_type: _Optional[str] = ..., destination_class: _Optional[str] = ..., unit: _Optional[str] = ..., quantity: _Optional[str] = ..., amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., record_count: _Optional[int] = ..., digest: _Optional[str] = ..., first_started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SummarizeBillingResponse(_message.Message):
+    __slots__ = ("groups",)
+    GROUPS_FIELD_NUMBER: _ClassVar[int]
+    groups: _containers.RepeatedCompositeFieldContainer[BillingGroup]
+    def __init__(self, groups: _Optional[_Iterable[_Union[BillingGroup, _Mapping]]] = ...) -> None: ...
+
+class ListLinePartsRequest(_message.Message):
+    __slots__ = ("tenant_id", "selection", "period_kind", "service_type", "destination_class", "page_size", "page_token")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    SELECTION_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_KIND_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_CLASS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    selection: UsageSelection
+    period_kind: str
+    service_type: str
+    destination_class: str
+    page_size: int
+    page_token: str
+    def __init__(self, tenant_id: _Optional[str] = ..., selection: _Optional[_Union[UsageSelection, _Mapping]] = ..., period_kind: _Optional[str] = ..., service_type: _Optional[str] = ..., destination_class: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class RederiveUsageRequest(_message.Message):
+    __slots__ = ("tenant_id", "selection")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    SELECTION_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    selection: UsageSelection
+    def __init__(self, tenant_id: _Optional[str] = ..., selection: _Optional[_Union[UsageSelection, _Mapping]] = ...) -> None: ...
+
+class RederivedGroup(_message.Message):
+    __slots__ = ("period_kind", "service_type", "destination_class", "stored_amount", "rederived_amount", "record_count", "digest")
+    PERIOD_KIND_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_CLASS_FIELD_NUMBER: _ClassVar[int]
+    STORED_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    REDERIVED_AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    RECORD_COUNT_FIELD_NUMBER: _ClassVar[int]
+    DIGEST_FIELD_NUMBER: _ClassVar[int]
+    period_kind: str
+    service_type: str
+    destination_class: str
+    stored_amount: _common_pb2.Money
+    rederived_amount: _common_pb2.Money
+    record_count: int
+    digest: str
+    def __init__(self, period_kind: _Optional[str] = ..., service_type: _Optional[str] = ..., destination_class: _Optional[str] = ..., stored_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., rederived_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., record_count: _Optional[int] = ..., digest: _Optional[str] = ...) -> None: ...
+
+class RederiveUsageResponse(_message.Message):
+    __slots__ = ("groups", "matches")
+    GROUPS_FIELD_NUMBER: _ClassVar[int]
+    MATCHES_FIELD_NUMBER: _ClassVar[int]
+    groups: _containers.RepeatedCompositeFieldContainer[RederivedGroup]
+    matches: bool
+    def __init__(self, groups: _Optional[_Iterable[_Union[RederivedGroup, _Mapping]]] = ..., matches: _Optional[bool] = ...) -> None: ...
+
 class TariffVersionInfo(_message.Message):
     __slots__ = ("version", "effective_from", "definition_digest")
     VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -269,7 +387,7 @@ class ListRatedRecordsRequest(_message.Message):
     def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ..., start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class RatedPart(_message.Message):
-    __slots__ = ("source", "record_id", "part", "service_type", "quantity", "unit", "started_at", "amount", "rate_plan_id", "tariff_version", "band", "destination_prefix", "allowance", "pre_rated", "explanation")
+    __slots__ = ("source", "record_id", "part", "service_type", "quantity", "unit", "started_at", "amount", "rate_plan_id", "tariff_version", "band", "destination_prefix", "allowance", "pre_rated", "explanation", "destination_class", "seq")
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     PART_FIELD_NUMBER: _ClassVar[int]
@@ -285,6 +403,8 @@ class RatedPart(_message.Message):
     ALLOWANCE_FIELD_NUMBER: _ClassVar[int]
     PRE_RATED_FIELD_NUMBER: _ClassVar[int]
     EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_CLASS_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
     source: str
     record_id: str
     part: int
@@ -300,7 +420,9 @@ class RatedPart(_message.Message):
     allowance: str
     pre_rated: bool
     explanation: str
-    def __init__(self, source: _Optional[str] = ..., record_id: _Optional[str] = ..., part: _Optional[int] = ..., service_type: _Optional[str] = ..., quantity: _Optional[str] = ..., unit: _Optional[str] = ..., started_at: _Optional[str] = ..., amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., rate_plan_id: _Optional[str] = ..., tariff_version: _Optional[int] = ..., band: _Optional[str] = ..., destination_prefix: _Optional[str] = ..., allowance: _Optional[str] = ..., pre_rated: _Optional[bool] = ..., explanation: _Optional[str] = ...) -> None: ...
+    destination_class: str
+    seq: int
+    def __init__(self, source: _Optional[str] = ..., record_id: _Optional[str] = ..., part: _Optional[int] = ..., service_type: _Optional[str] = ..., quantity: _Optional[str] = ..., unit: _Optional[str] = ..., started_at: _Optional[str] = ..., amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., rate_plan_id: _Optional[str] = ..., tariff_version: _Optional[int] = ..., band: _Optional[str] = ..., destination_prefix: _Optional[str] = ..., allowance: _Optional[str] = ..., pre_rated: _Optional[bool] = ..., explanation: _Optional[str] = ..., destination_class: _Optional[str] = ..., seq: _Optional[int] = ...) -> None: ...
 
 class ListRatedRecordsResponse(_message.Message):
     __slots__ = ("parts", "next_page_token")

@@ -40,6 +40,26 @@ class RatingServiceStub:
                 request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageRequest.SerializeToString,
                 response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageResponse.FromString,
                 _registered_method=True)
+        self.CutUsage = channel.unary_unary(
+                '/billing.rating.v1.RatingService/CutUsage',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.CutUsageRequest.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.UsageCut.FromString,
+                _registered_method=True)
+        self.SummarizeBilling = channel.unary_unary(
+                '/billing.rating.v1.RatingService/SummarizeBilling',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeBillingRequest.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeBillingResponse.FromString,
+                _registered_method=True)
+        self.ListLineParts = channel.unary_unary(
+                '/billing.rating.v1.RatingService/ListLineParts',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListLinePartsRequest.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListRatedRecordsResponse.FromString,
+                _registered_method=True)
+        self.RederiveUsage = channel.unary_unary(
+                '/billing.rating.v1.RatingService/RederiveUsage',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.RederiveUsageRequest.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.RederiveUsageResponse.FromString,
+                _registered_method=True)
         self.Quote = channel.unary_unary(
                 '/billing.rating.v1.RatingService/Quote',
                 request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.QuoteRequest.SerializeToString,
@@ -93,6 +113,39 @@ class RatingServiceServicer:
 
     def SummarizeUsage(self, request, context):
         """Totals of rated usage per account and service type in [period_start, period_end).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CutUsage(self, request, context):
+        """Billing reads (docs/rating.md, "What invoices take").
+        A usage cut: every rated part numbered (seq) at or below the watermark is committed, and every
+        part written later gets a higher number. Taken under a brief lock that waits for writers.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SummarizeBilling(self, request, context):
+        """Rated usage to invoice per selection, grouped by period kind, service type, destination class,
+        unit and currency: "current" parts started in [period_start, period_end) with seq <= watermark;
+        "prior" parts started before period_start with previous_watermark < seq <= watermark (late).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListLineParts(self, request, context):
+        """The rated parts behind one group of SummarizeBilling (one invoice line), paged, in event order.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RederiveUsage(self, request, context):
+        """An auditor's check of one selection: the stored group totals beside the totals re-derived by
+        pricing the same records again, in event order, with the tariff versions recorded on them.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -172,6 +225,26 @@ def add_RatingServiceServicer_to_server(servicer, server):
                     request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageRequest.FromString,
                     response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageResponse.SerializeToString,
             ),
+            'CutUsage': grpc.unary_unary_rpc_method_handler(
+                    servicer.CutUsage,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.CutUsageRequest.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.UsageCut.SerializeToString,
+            ),
+            'SummarizeBilling': grpc.unary_unary_rpc_method_handler(
+                    servicer.SummarizeBilling,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeBillingRequest.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeBillingResponse.SerializeToString,
+            ),
+            'ListLineParts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLineParts,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListLinePartsRequest.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListRatedRecordsResponse.SerializeToString,
+            ),
+            'RederiveUsage': grpc.unary_unary_rpc_method_handler(
+                    servicer.RederiveUsage,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.RederiveUsageRequest.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.RederiveUsageResponse.SerializeToString,
+            ),
             'Quote': grpc.unary_unary_rpc_method_handler(
                     servicer.Quote,
                     request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.QuoteRequest.FromString,
@@ -246,6 +319,114 @@ class RatingService:
             '/billing.rating.v1.RatingService/SummarizeUsage',
             billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageRequest.SerializeToString,
             billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeUsageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CutUsage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.rating.v1.RatingService/CutUsage',
+            billing_dot_rating_dot_v1_dot_rating__pb2.CutUsageRequest.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.UsageCut.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SummarizeBilling(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.rating.v1.RatingService/SummarizeBilling',
+            billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeBillingRequest.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.SummarizeBillingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListLineParts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.rating.v1.RatingService/ListLineParts',
+            billing_dot_rating_dot_v1_dot_rating__pb2.ListLinePartsRequest.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.ListRatedRecordsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RederiveUsage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.rating.v1.RatingService/RederiveUsage',
+            billing_dot_rating_dot_v1_dot_rating__pb2.RederiveUsageRequest.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.RederiveUsageResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -18,6 +18,69 @@ OUTCOME_ACCEPTED: Outcome
 OUTCOME_DUPLICATE: Outcome
 OUTCOME_REJECTED: Outcome
 
+class RecordKey(_message.Message):
+    __slots__ = ("source", "record_id", "started_at")
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    source: str
+    record_id: str
+    started_at: str
+    def __init__(self, source: _Optional[str] = ..., record_id: _Optional[str] = ..., started_at: _Optional[str] = ...) -> None: ...
+
+class GetRecordsRequest(_message.Message):
+    __slots__ = ("tenant_id", "account_id", "keys")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    KEYS_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    account_id: str
+    keys: _containers.RepeatedCompositeFieldContainer[RecordKey]
+    def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ..., keys: _Optional[_Iterable[_Union[RecordKey, _Mapping]]] = ...) -> None: ...
+
+class StoredRecord(_message.Message):
+    __slots__ = ("source", "record_id", "subscriber", "service_type", "quantity", "unit", "started_at", "ended_at", "duration", "attributes", "file", "received_at")
+    class AttributesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBSCRIBER_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    ENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    DURATION_FIELD_NUMBER: _ClassVar[int]
+    ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    FILE_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    source: str
+    record_id: str
+    subscriber: str
+    service_type: str
+    quantity: str
+    unit: str
+    started_at: str
+    ended_at: str
+    duration: str
+    attributes: _containers.ScalarMap[str, str]
+    file: str
+    received_at: str
+    def __init__(self, source: _Optional[str] = ..., record_id: _Optional[str] = ..., subscriber: _Optional[str] = ..., service_type: _Optional[str] = ..., quantity: _Optional[str] = ..., unit: _Optional[str] = ..., started_at: _Optional[str] = ..., ended_at: _Optional[str] = ..., duration: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., file: _Optional[str] = ..., received_at: _Optional[str] = ...) -> None: ...
+
+class GetRecordsResponse(_message.Message):
+    __slots__ = ("records", "missing")
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    MISSING_FIELD_NUMBER: _ClassVar[int]
+    records: _containers.RepeatedCompositeFieldContainer[StoredRecord]
+    missing: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, records: _Optional[_Iterable[_Union[StoredRecord, _Mapping]]] = ..., missing: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class UsageRecord(_message.Message):
     __slots__ = ("record_id", "source", "account_id", "service_type", "quantity", "unit", "started_at", "attributes", "unknown_fields", "subscriber", "ended_at", "duration", "price", "currency")
     class AttributesEntry(_message.Message):

@@ -66,6 +66,11 @@ class UsageServiceStub:
                 request_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.GetReconciliationRequest.SerializeToString,
                 response_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.GetReconciliationResponse.FromString,
                 _registered_method=True)
+        self.GetRecords = channel.unary_unary(
+                '/billing.usage.v1.UsageService/GetRecords',
+                request_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.GetRecordsRequest.SerializeToString,
+                response_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.GetRecordsResponse.FromString,
+                _registered_method=True)
 
 
 class UsageServiceServicer:
@@ -114,6 +119,13 @@ class UsageServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetRecords(self, request, context):
+        """Accepted records of one account by key, as stored (for explaining invoice lines).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_UsageServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -146,6 +158,11 @@ def add_UsageServiceServicer_to_server(servicer, server):
                     servicer.GetReconciliation,
                     request_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.GetReconciliationRequest.FromString,
                     response_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.GetReconciliationResponse.SerializeToString,
+            ),
+            'GetRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRecords,
+                    request_deserializer=billing_dot_usage_dot_v1_dot_usage__pb2.GetRecordsRequest.FromString,
+                    response_serializer=billing_dot_usage_dot_v1_dot_usage__pb2.GetRecordsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -312,6 +329,33 @@ class UsageService:
             '/billing.usage.v1.UsageService/GetReconciliation',
             billing_dot_usage_dot_v1_dot_usage__pb2.GetReconciliationRequest.SerializeToString,
             billing_dot_usage_dot_v1_dot_usage__pb2.GetReconciliationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.usage.v1.UsageService/GetRecords',
+            billing_dot_usage_dot_v1_dot_usage__pb2.GetRecordsRequest.SerializeToString,
+            billing_dot_usage_dot_v1_dot_usage__pb2.GetRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,112 @@
+"""Invoice and credit note documents: the canonical content (digested at issue) and its rendering."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from kernel.eventstore import to_jsonable
+from kernel.money import Money
+from services.invoice.domain.credit_notes import CreditNote
+from services.invoice.domain.invoices import TAX_KINDS, Invoice
+from services.invoice.rendering import (
+    DocumentLine,
+    InvoiceDocument,
+    Party,
+    TaxRow,
+    render_html,
+    render_pdf,
+)
+
+
+def document_content(
+    invoice: Invoice, number: str, issue_date: date | None, due_date: date | None
+) -> dict[str, Any]:
+    """What the issued invoice says: parties, period, lines and totals (not payments)."""
+    return to_jsonable({
+        "number": number, "issue_date": issue_date, "due_date": due_date,
+        "period_start": invoice.period_start, "period_end": invoice.period_end,
+        "account_id": invoice.account_id, "account_name": invoice.account_name,
+        "billing_email": invoice.billing_email, "details": invoice.details,
+        "currency": invoice.currency, "lines": invoice.lines, "subtotal": invoice.subtotal,
+        "tax_total": invoice.tax_total, "total": invoice.total,
+    })
+
+
+def digest(content: dict[str, Any]) -> str:
+    """SHA-256 of the content's canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def invoice_digest(invoice: Invoice) -> str:
+    """The digest of the invoice as it stands (after replaying its events)."""
+    return digest(document_content(invoice, invoice.number, invoice.issue_date, invoice.due_date))
+
+
+def _customer(name: str, email: str, details: dict[str, Any]) -> Party:
+    return Party(name=name, address_lines=tuple(details.get("address_lines", ())), email=email,
+                 tax_id=str(details.get("tax_id", "")))
+
+
+def invoice_document(invoice: Invoice, seller: Party) -> InvoiceDocument:
+    """The invoice as printed, in the customer's locale."""
+    lines = invoice.invoice_lines()
+    charges = [line for line in lines if line.kind not in TAX_KINDS]
+    taxes = [line for line in lines if line.kind in TAX_KINDS]
+    return InvoiceDocument(
+        kind="invoice", number=invoice.number or "DRAFT", status=invoice.status,
+        issue_date=invoice.issue_date, due_date=invoice.due_date,
+        period_start=invoice.period_start, period_end=invoice.period_end, seller=seller,
+        customer=_customer(invoice.account_name, invoice.billing_email, invoice.details),
+        currency=invoice.currency, locale=invoice.locale,
+        lines=tuple(DocumentLine(
+            kind=line.kind, description=line.description, quantity=line.quantity, unit=line.unit,
+            amount=line.amount,
+            detail=f"{line.record_count} records" if line.record_count else "",
+        ) for line in charges),
+        subtotal=invoice.subtotal,
+        taxes=tuple(TaxRow(
+            name=line.description, rate=_percent(line.tax_rate_percent),
+            taxable=Money.of(line.quantity, invoice.currency), amount=line.amount,
+            included=line.tax_included,
+        ) for line in taxes),
+        total=invoice.total, amount_paid=invoice.amount_paid,
+        amount_due=invoice.amount_due,
+    )
+
+
+def credit_note_document(note: CreditNote, invoice: Invoice, seller: Party) -> InvoiceDocument:
+    """The credit note as printed, in the customer's locale."""
+    currency = invoice.currency
+    zero = Money.zero(currency)
+    taxes = () if not note.tax_percent else (TaxRow(
+        name=f"{note.tax_percent}%", rate=_percent(note.tax_percent), taxable=note.subtotal,
+        amount=note.tax, included=note.tax_included),)
+    return InvoiceDocument(
+        kind="credit_note", number=note.number, status="issued",
+        issue_date=note.issued_at.date(), due_date=None, period_start=invoice.period_start,
+        period_end=invoice.period_end, seller=seller,
+        customer=_customer(invoice.account_name, invoice.billing_email, invoice.details),
+        currency=currency, locale=invoice.locale,
+        lines=tuple(DocumentLine(kind="credit", description=line.description,
+                                 quantity=invoice.line_at(line.line_index).quantity,
+                                 unit=invoice.line_at(line.line_index).unit, amount=line.amount)
+                    for line in note.credited()),
+        subtotal=note.subtotal, taxes=taxes, total=note.total, amount_paid=zero, amount_due=zero,
+        reference=invoice.number, notes=(note.reason,),
+    )
+
+
+def _percent(text: str) -> Decimal:
+    return Decimal(text or "0")
+
+
+def render(document: InvoiceDocument, fmt: str) -> tuple[str, bytes]:
+    """(content type, bytes) of the document as PDF or HTML."""
+    if fmt == "pdf":
+        return "application/pdf", render_pdf(document)
+    return "text/html; charset=utf-8", render_html(document).encode()

@@ -1,0 +1,145 @@
+"""The template's view of a document: every amount, date and label already worded for its locale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from babel.dates import format_date, format_interval
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from kernel.money import Money
+from services.invoice.rendering.document import DocumentLine, InvoiceDocument, TaxRow
+from services.invoice.rendering.locales import Localization, negotiate
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class PrintedLine:
+    """One line of the lines table, worded."""
+
+    kind: str
+    description: str
+    note: str
+    period: str
+    quantity: str
+    unit: str
+    amount: str
+
+
+@dataclass(frozen=True)
+class TotalRow:
+    """One row of the totals block; css names its look (grand, due, included)."""
+
+    label: str
+    amount: str
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Formats:
+    """Babel formatting of one document's locale."""
+
+    localization: Localization
+
+    def money(self, money: Money) -> str:
+        """An amount with its currency sign, e.g. "1.234,56 €" in German."""
+        return format_currency(money.amount, money.currency, locale=self.localization.locale)
+
+    def quantity(self, quantity: Decimal) -> str:
+        """A quantity without trailing zeros, grouped for the locale."""
+        exact = quantity.quantize(Decimal(1)) if quantity == quantity.to_integral_value() \
+            else quantity.normalize()
+        return format_decimal(exact, locale=self.localization.locale, decimal_quantization=False)
+
+    def rate(self, percent: Decimal) -> str:
+        """A tax rate given in percent, e.g. "19 %" in German."""
+        return format_percent(percent / HUNDRED, locale=self.localization.locale,
+                              decimal_quantization=False)
+
+    def day(self, day: date | None) -> str:
+        """A date in the locale's long form, e.g. "31. Oktober 2026"."""
+        return format_date(day, "long", locale=self.localization.locale) if day else ""
+
+    def period(self, start: date | None, end: date | None) -> str:
+        """A half-open period printed from its first to its last day."""
+        if start is None or end is None:
+            return ""
+        last = max(start, end - timedelta(days=1))
+        return format_interval(start, last, "yMMMMd", locale=self.localization.locale)
+
+
+def document_context(doc: InvoiceDocument, for_pdf: bool) -> dict[str, Any]:
+    """The variables the template renders a document from."""
+    localization = negotiate(doc.locale)
+    formats = Formats(localization)
+    labels = localization.labels
+    return {
+        "doc": doc, "for_pdf": for_pdf, "lang": localization.locale.language, "t": labels,
+        "title": labels[doc.kind] if doc.kind in ("invoice", "credit_note") else labels["invoice"],
+        "seller": doc.seller, "customer": doc.customer,
+        "meta": meta_rows(doc, formats),
+        "lines": [printed_line(line, formats) for line in doc.lines],
+        "totals": total_rows(doc, formats),
+        "notes": [*closing_notes(doc, formats), *doc.notes],
+    }
+
+
+def meta_rows(doc: InvoiceDocument, formats: Formats) -> list[tuple[str, str]]:
+    """Number, dates, period, status and reference as (label, value) pairs, empty ones left out."""
+    label = formats.localization.label
+    number = "credit_note_number" if doc.kind == "credit_note" else "invoice_number"
+    rows = [
+        (label(number), doc.number),
+        (label("issue_date"), formats.day(doc.issue_date)),
+        (label("due_date"), formats.day(doc.due_date) if doc.kind != "credit_note" else ""),
+        (label("period"), formats.period(doc.period_start, doc.period_end)),
+        (label("reference"), doc.reference),
+        (label("status"), formats.localization.labels.get(f"status_{doc.status}", doc.status)),
+    ]
+    return [(name, value) for name, value in rows if value]
+
+
+def printed_line(line: DocumentLine, formats: Formats) -> PrintedLine:
+    """A document line worded for the lines table."""
+    kind = formats.localization.labels.get(f"kind_{line.kind}", "")
+    note = " · ".join(part for part in (kind, line.detail) if part)
+    return PrintedLine(line.kind, line.description, note, line.period,
+                       formats.quantity(line.quantity), line.unit, formats.money(line.amount))
+
+
+def tax_row(tax: TaxRow, formats: Formats) -> TotalRow:
+    """A tax row: added taxes name their base, included ones are marked and not added."""
+    label = formats.localization.labels["tax_included" if tax.included else "tax_added"]
+    worded = label.format(name=tax.name, rate=formats.rate(tax.rate),
+                          taxable=formats.money(tax.taxable))
+    return TotalRow(worded, formats.money(tax.amount), "included" if tax.included else "")
+
+
+def total_rows(doc: InvoiceDocument, formats: Formats) -> list[TotalRow]:
+    """Subtotal, taxes, total and, for invoices, what is paid and what is due."""
+    label = formats.localization.label
+    rows = [TotalRow(label("subtotal"), formats.money(doc.subtotal))]
+    rows += [tax_row(tax, formats) for tax in doc.taxes]
+    if doc.kind == "credit_note":
+        return [*rows, TotalRow(label("total_credit"), formats.money(doc.total), "grand")]
+    rows.append(TotalRow(label("total"), formats.money(doc.total), "grand"))
+    if doc.amount_paid.amount:
+        rows.append(TotalRow(label("amount_paid"), formats.money(doc.amount_paid)))
+    return [*rows, TotalRow(label("amount_due"), formats.money(doc.amount_due), "due")]
+
+
+def closing_notes(doc: InvoiceDocument, formats: Formats) -> list[str]:
+    """Payment terms of an invoice, or what a credit note credits."""
+    labels = formats.localization.labels
+    if doc.kind == "credit_note":
+        return [labels["credit_terms"].format(reference=doc.reference)] if doc.reference else []
+    if doc.amount_due.amount > 0 and doc.due_date:
+        return [labels["payment_terms"].format(amount=formats.money(doc.amount_due),
+                                               date=formats.day(doc.due_date))]
+    if doc.amount_paid.amount and not doc.amount_due.amount:
+        return [labels["paid_in_full"]]
+    return []

@@ -1,0 +1,274 @@
+"""PDF output: the template's markup laid out and drawn with fpdf2 in the shipped DejaVu Sans.
+
+Fonts are parsed once per process and attached to each document; at output each font is
+embedded cut to the glyphs the document uses (truetype.TrueTypeFile.cut) instead of fpdf2's
+fontTools subsetting, which alone would cost more than the whole budget of a document.
+"""
+
+from __future__ import annotations
+
+import copy
+import struct
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from defusedxml.ElementTree import fromstring
+from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.output import CIDSystemInfo, OutputProducer, PDFFont, PDFFontStream
+from fpdf.syntax import Name, PDFArray, PDFContentStream
+
+from services.invoice.rendering.layout import (
+    INK,
+    Band,
+    Fill,
+    Footer,
+    Layout,
+    Rule,
+    Text,
+    TextStyle,
+    paginate,
+)
+from services.invoice.rendering.truetype import FontFileError, TrueTypeFile
+
+FONTS = Path(__file__).parent / "fonts"
+FAMILY = "dejavu"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+SUBSET_TAG = "BILLAA"
+REPLACEMENT = "\ufffd"
+CONTROL = {code: " " for code in range(32)}
+
+PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0
+MARGIN_X, MARGIN_TOP = 18.0, 16.0
+CONTENT_BOTTOM = PAGE_HEIGHT - 20.0
+FOOTER_BASELINE = PAGE_HEIGHT - 11.0
+FOOTER_STYLE = TextStyle(7.5, False, (110, 110, 110))
+MM_PER_PT = 25.4 / 72
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One shipped font style: fpdf2's parsed font, its file to cut and its glyph ids by name."""
+
+    style: str
+    font: TTFFont
+    file: TrueTypeFile
+    glyph_ids: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def font_faces() -> dict[str, FontFace]:
+    """The shipped font styles, parsed once per process."""
+    loader = FPDF()
+    faces = {}
+    for style, name in FONT_FILES.items():
+        path = FONTS / name
+        loader.add_font(FAMILY, style, path)
+        font = loader.fonts[FAMILY + style]
+        if not isinstance(font, TTFFont):
+            raise FontFileError(f"{name} did not load as a TrueType font")
+        order = font.ttfont.getGlyphOrder()
+        faces[style] = FontFace(style, font, TrueTypeFile.parse(path.read_bytes()),
+                                {glyph: gid for gid, glyph in enumerate(order)})
+    return faces
+
+
+class CharWidths(dict[str, int]):
+    """Advance widths by character in thousandths of an em; unknown characters are 0."""
+
+    def __missing__(self, char: str) -> int:
+        return 0
+
+
+@dataclass(frozen=True)
+class FontMetrics:
+    """Text widths in the shipped fonts; characters they lack print as U+FFFD."""
+
+    widths: dict[bool, CharWidths]
+    printable: frozenset[str]
+
+    def width(self, text: str, style: TextStyle) -> float:
+        """Width in millimetres of text in a style."""
+        return sum(map(self.widths[style.bold].__getitem__, text)) * style.size * MM_PER_PT / 1000
+
+    def clean(self, text: str) -> str:
+        """Text in composed form, control characters as spaces, unprintable ones as U+FFFD."""
+        if text.isascii() and text.isprintable():
+            return text
+        text = unicodedata.normalize("NFC", text).translate(CONTROL)
+        if self.printable.issuperset(text):
+            return text
+        return "".join(char if char in self.printable else REPLACEMENT for char in text)
+
+
+@lru_cache(maxsize=1)
+def shipped_metrics() -> FontMetrics:
+    """The metrics of the shipped regular and bold fonts."""
+    faces = font_faces()
+    regular, bold = faces[""].font, faces["B"].font
+    return FontMetrics(
+        {False: CharWidths({chr(code): width for code, width in regular.cw.items()}),
+         True: CharWidths({chr(code): width for code, width in bold.cw.items()})},
+        frozenset(chr(code) for code in regular.cmap) & frozenset(chr(code) for code in bold.cmap))
+
+
+def attach_fonts(pdf: FPDF) -> None:
+    """Give a new document the parsed fonts, each with its own record of glyphs used."""
+    for face in font_faces().values():
+        font = copy.copy(face.font)
+        font.i = len(pdf.fonts) + 1
+        font.subset = SubsetMap(font)
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        pdf.fonts[font.fontkey] = font
+
+
+class EmbeddingOutputProducer(OutputProducer):
+    """fpdf2's writer, embedding the shipped fonts cut to the glyphs a document uses."""
+
+    def _add_fonts(self, *args: Any, **kwargs: Any) -> dict[int, Any]:
+        faces = {FAMILY + face.style: face for face in font_faces().values()}
+        objects: dict[int, Any] = {}
+        try:
+            for font in sorted(self.fpdf.fonts.values(), key=lambda font: font.i):
+                face = faces.get(font.fontkey)
+                if face is None or not isinstance(font, TTFFont):
+                    raise FontFileError(f"font {font.fontkey} is not one of the shipped fonts")
+                objects[font.i] = self.embed(font, face)
+        finally:
+            SubsetMap.pick.cache_clear()
+            SubsetMap.get_glyph.cache_clear()
+        return objects
+
+    def embed(self, font: TTFFont, face: FontFace) -> PDFFont:
+        """The PDF objects of one font: Type0 over a CIDFontType2 with the cut font file."""
+        name = f"{SUBSET_TAG}+{font.name}"
+        used = {code: glyph for glyph, code in font.subset.items() if glyph is not None}
+        glyph_ids = {code: face.glyph_ids.get(glyph.glyph_name, 0) for code, glyph in used.items()}
+        composite = PDFFont(subtype="Type0", base_font=name, encoding="Identity-H")
+        self._add_pdf_obj(composite, "fonts")
+        cid_font = PDFFont(subtype="CIDFontType2", base_font=name, d_w=font.desc.missing_width,
+                           w=cid_widths({code: glyph.glyph_width for code, glyph in used.items()}))
+        self._add_pdf_obj(cid_font, "fonts")
+        composite.descendant_fonts = PDFArray([cid_font])
+        to_unicode = PDFContentStream(to_unicode_cmap(
+            {code: glyph.unicode for code, glyph in used.items()}), compress=True)
+        self._add_pdf_obj(to_unicode, "fonts")
+        composite.to_unicode = to_unicode
+        system_info = CIDSystemInfo()
+        self._add_pdf_obj(system_info, "fonts")
+        cid_font.c_i_d_system_info = system_info
+        descriptor = copy.copy(font.desc)
+        descriptor.font_name = Name(name)
+        self._add_pdf_obj(descriptor, "fonts")
+        cid_font.font_descriptor = descriptor
+        cid_to_gid = bytearray(2 * (max(glyph_ids, default=0) + 1))
+        for code, gid in glyph_ids.items():
+            struct.pack_into(">H", cid_to_gid, 2 * code, gid)
+        cid_map = PDFContentStream(bytes(cid_to_gid), compress=True)
+        self._add_pdf_obj(cid_map, "fonts")
+        cid_font.c_i_d_to_g_i_d_map = cid_map
+        font_file = PDFFontStream(face.file.cut(glyph_ids.values()))
+        self._add_pdf_obj(font_file, "fonts")
+        descriptor.font_file2 = font_file  # type: ignore[attr-defined]
+        return composite
+
+
+def cid_widths(widths: dict[int, int]) -> str:
+    """The W array of a CID font: runs of consecutive codes with their widths."""
+    groups: list[list[int]] = []
+    previous = -2
+    for code in sorted(widths):
+        if code != previous + 1:
+            groups.append([code])
+        groups[-1].append(widths[code])
+        previous = code
+    return "[" + " ".join(f"{group[0]} [{' '.join(map(str, group[1:]))}]" for group in groups) + "]"
+
+
+def to_unicode_cmap(unicodes: dict[int, int | tuple[int, ...]]) -> bytes:
+    """The ToUnicode CMap that lets readers search and copy the text."""
+    pairs = []
+    for code, unicode in sorted(unicodes.items()):
+        points = unicode if isinstance(unicode, tuple) else (unicode,)
+        if points:
+            pairs.append(f"<{code:04X}> <{''.join(chr(p).encode('utf-16-be').hex().upper() for p in points)}>")
+    blocks = "".join(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar\n"
+                     for chunk in (pairs[i:i + 100] for i in range(0, len(pairs), 100)))
+    return ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+            "/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n"
+            "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+            "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+            f"{blocks}endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend").encode("ascii")
+
+
+class Pen:
+    """Draws laid-out bands on an fpdf2 document, setting font and colours only on change."""
+
+    def __init__(self, pdf: FPDF) -> None:
+        self.pdf = pdf
+        self.color: tuple[int, int, int] | None = None
+
+    def band(self, y: float, band: Band) -> None:
+        """Draw one band with its top at y."""
+        for item in band.items:
+            if isinstance(item, Text):
+                self.text(item.x, y + item.y, item.text, item.style)
+            elif isinstance(item, Rule):
+                self.pdf.set_draw_color(*item.color)
+                self.pdf.set_line_width(item.width)
+                self.pdf.line(item.x1, y + item.y, item.x2, y + item.y)
+            elif isinstance(item, Fill):
+                self.pdf.set_fill_color(*item.color)
+                self.pdf.rect(item.x, y + item.y, item.w, item.h, style="F")
+
+    def text(self, x: float, baseline: float, text: str, style: TextStyle) -> None:
+        """Draw text with its baseline at y."""
+        self.pdf.set_font(FAMILY, "B" if style.bold else "", style.size)
+        if style.color != self.color:
+            self.pdf.set_text_color(*style.color)
+            self.color = style.color
+        self.pdf.text(x, baseline, text)
+
+    def footer(self, footer: Footer, page: int, pages: int) -> None:
+        """The running footer of one page, with its page number."""
+        self.pdf.page = page
+        self.pdf.current_font_is_set_on_page = False
+        self.color = None
+        right = footer.right.replace("{page}", str(page)).replace("{pages}", str(pages))
+        self.pdf.set_draw_color(*INK)
+        self.pdf.set_line_width(0.1)
+        self.pdf.line(MARGIN_X, FOOTER_BASELINE - 4, PAGE_WIDTH - MARGIN_X, FOOTER_BASELINE - 4)
+        self.text(MARGIN_X, FOOTER_BASELINE, footer.left, FOOTER_STYLE)
+        width = shipped_metrics().width(right, FOOTER_STYLE)
+        self.text(PAGE_WIDTH - MARGIN_X - width, FOOTER_BASELINE, right, FOOTER_STYLE)
+
+
+def markup_to_pdf(markup: str) -> bytes:
+    """The PDF of the template's markup: laid out, paginated, drawn, fonts embedded."""
+    root = fromstring(markup)
+    title = root.findtext("head/title", "")
+    body = root.find("body")
+    if body is None:
+        raise ValueError("the template rendered no <body>")
+    metrics = shipped_metrics()
+    bands, footer = Layout(metrics).document(body, MARGIN_X, PAGE_WIDTH - 2 * MARGIN_X)
+    pages = paginate(bands, MARGIN_TOP, CONTENT_BOTTOM)
+    pdf = FPDF(unit="mm", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.set_title(title)
+    pdf.set_lang(root.get("lang", "en"))
+    pdf.set_creator("telco-billing")
+    attach_fonts(pdf)
+    pen = Pen(pdf)
+    for placed in pages:
+        pdf.add_page()
+        for y, band in placed:
+            pen.band(y, band)
+    if footer is not None:
+        for page in range(1, len(pages) + 1):
+            pen.footer(footer, page, len(pages))
+    return bytes(pdf.output(output_producer_class=EmbeddingOutputProducer))

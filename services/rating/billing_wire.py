@@ -1,0 +1,69 @@
+"""Conversions at the gRPC edge of rating's billing reads: selections, groups and rated parts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+from billing.common.v1 import common_pb2
+from billing.rating.v1 import rating_pb2
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from kernel.wire import id_from_wire, money_to_proto
+from services.rating.billing_reads import BillingGroup
+from services.rating.rederiving import Rederivation
+from services.rating.selections import UsageSelection
+
+
+def selection_from_proto(message: rating_pb2.UsageSelection, field: str) -> UsageSelection:
+    """A selection from the wire, checked; errors name the field (e.g. selections[2].period_end)."""
+    return UsageSelection(
+        id_from_wire(message.account_id, f"{field}.account_id"),
+        message.period_start.ToDatetime(tzinfo=UTC), message.period_end.ToDatetime(tzinfo=UTC),
+        message.previous_watermark, message.watermark,
+    ).check(field)
+
+
+def timestamp(instant: datetime) -> Timestamp:
+    """An instant on the wire."""
+    message = Timestamp()
+    message.FromDatetime(instant.astimezone(UTC))
+    return message
+
+
+def group_to_proto(group: BillingGroup) -> rating_pb2.BillingGroup:
+    """A billing group on the wire."""
+    return rating_pb2.BillingGroup(
+        account_id=str(group.account_id), period_kind=group.period_kind,
+        service_type=group.service_type, destination_class=group.destination_class, unit=group.unit,
+        quantity=str(group.quantity), amount=money_to_proto(group.amount),
+        record_count=group.record_count, digest=group.digest,
+        first_started_at=timestamp(group.first_started_at),
+        last_started_at=timestamp(group.last_started_at),
+    )
+
+
+def rederivation_to_proto(result: Rederivation) -> rating_pb2.RederiveUsageResponse:
+    """A re-derivation on the wire."""
+    return rating_pb2.RederiveUsageResponse(groups=[
+        rating_pb2.RederivedGroup(
+            period_kind=g.period_kind, service_type=g.service_type,
+            destination_class=g.destination_class, stored_amount=money_to_proto(g.stored),
+            rederived_amount=money_to_proto(g.rederived), record_count=g.record_count,
+            digest=g.digest,
+        ) for g in result.groups
+    ], matches=result.matches)
+
+
+def part_to_proto(row: asyncpg.Record) -> rating_pb2.RatedPart:
+    """A stored rated part on the wire."""
+    return rating_pb2.RatedPart(
+        source=row["source"], record_id=row["record_id"], part=row["part"],
+        service_type=row["service_type"], quantity=str(row["quantity"]), unit=row["unit"],
+        started_at=row["started_at"].isoformat(),
+        amount=common_pb2.Money(amount=str(row["amount"]), currency=row["currency"]),
+        rate_plan_id=str(row["rate_plan_id"] or ""), tariff_version=row["tariff_version"] or 0,
+        band=row["band"] or "", destination_prefix=row["destination_prefix"] or "",
+        allowance=row["allowance"] or "", pre_rated=row["pre_rated"], explanation=row["explanation"],
+        destination_class=row["destination_class"], seq=row["seq"],
+    )
