@@ -2,7 +2,9 @@
 
     --records N      records of the capture and rating runs (default 2,000,000)
     --big-file-mb M  size of the Asterisk file of the memory run (default 1024; 0 skips it)
-    --only NAME      run one benchmark: capture or rating
+    --only NAME      run one benchmark: capture, rating or billing
+    --accounts N     accounts of the bill-run benchmark (default 100,000)
+    --records-per-account M  rated records per account of the bill run (default 100)
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from devstack.bench import capture, rating
+from devstack.bench import billing, capture, rating
 from devstack.bench.report import Figure, report
 from devstack.local import LocalNats, LocalPostgres
 from devstack.stack import RunningStack, StackConfig, start_stack
@@ -87,12 +89,21 @@ async def run_rating(args: argparse.Namespace, work: Path) -> list[Figure]:
             addresses["rating"], tenant_id, account, f"+{prefixes[0]}1234")
 
 
+async def run_billing(args: argparse.Namespace, work: Path) -> list[Figure]:
+    """The bill-run figures (issue: invoicing)."""
+    async with bench_stack(work, "billing", ("invoice", "usage", "rating")) as (running, url):
+        return await billing.bill_run_figures(running.grpc_addresses["invoice"], url,
+                                              args.accounts, args.records_per_account)
+
+
 def main() -> None:
     """Run every benchmark and print the figures beside their targets."""
     parser = argparse.ArgumentParser(prog="python -m devstack.bench")
     parser.add_argument("--records", type=int, default=2_000_000)
     parser.add_argument("--big-file-mb", type=int, default=1024)
-    parser.add_argument("--only", choices=["capture", "rating"])
+    parser.add_argument("--only", choices=["capture", "rating", "billing"])
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--records-per-account", type=int, default=100)
     args = parser.parse_args()
     setup_logging("bench", "INFO")
     work = Path(tempfile.mkdtemp(prefix="billing-bench-"))
@@ -102,6 +113,8 @@ def main() -> None:
             figures += asyncio.run(run_capture(args, work))
         if args.only in (None, "rating"):
             figures += asyncio.run(run_rating(args, work))
+        if args.only in (None, "billing"):
+            figures += asyncio.run(run_billing(args, work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report(figures)

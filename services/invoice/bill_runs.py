@@ -32,7 +32,7 @@ from services.invoice.rating_client import BillingUsage, Selection
 
 log = logging.getLogger(__name__)
 
-SAVE_BATCH = 100
+SAVE_BATCH = 25
 """Invoices per atomic save (with their numbers and the run's progress); huge saves hang."""
 READ_CHUNK = 1000
 """Accounts read and summarized per round trip to the directory and rating."""

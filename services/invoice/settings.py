@@ -9,7 +9,7 @@ class Settings(ServiceSettings):
     """Invoice service settings: the shared ones plus where the rating service is."""
 
     rating_grpc: str = "127.0.0.1:50052"
-    bill_run_batch_size: int = 100
+    bill_run_batch_size: int = 25
     payment_terms_days: int = 14
     seller_name: str = "Demo Telecom Ltd"
     seller_address: str = "1 Exchange Street|London EC1A 1AA|United Kingdom"

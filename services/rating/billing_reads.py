@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 from uuid import UUID
 
 import asyncpg
@@ -53,28 +54,34 @@ class UsageCutUnavailableError(UnavailableError):
     """Writers of rated parts held the table longer than a cut waits; a later cut may succeed."""
 
 
-@dataclass(frozen=True)
-class BillingGroup:
-    """The rated parts of one selection with one period kind, service type, destination class,
-    unit and currency: one usage invoice line."""
+class GroupKey(NamedTuple):
+    """What identifies a billing group within its selection."""
 
-    account_id: UUID
     period_kind: str
     service_type: str
     destination_class: str
     unit: str
+    currency: str
+
+
+@dataclass(frozen=True)
+class BillingGroup:
+    """The rated parts of one selection in one group: one usage invoice line. The amount is the
+    unrounded sum, in the key's currency."""
+
+    account_id: UUID
+    key: GroupKey
     quantity: Decimal
-    amount: Money
+    amount: Decimal
     record_count: int
     digest: str
     first_started_at: datetime
     last_started_at: datetime
 
     @property
-    def key(self) -> tuple[str, str, str, str, str]:
-        """What identifies the group within its selection."""
-        return (self.period_kind, self.service_type, self.destination_class, self.unit,
-                self.amount.currency)
+    def money(self) -> Money:
+        """The amount with its currency."""
+        return Money(self.amount, self.key.currency)
 
 
 def selection_args(tenant_id: UUID, selections: Sequence[UsageSelection]) -> tuple[object, ...]:
@@ -86,10 +93,10 @@ def selection_args(tenant_id: UUID, selections: Sequence[UsageSelection]) -> tup
 
 def group_of(row: asyncpg.Record) -> BillingGroup:
     """A billing group as summed."""
-    return BillingGroup(
-        row["account_id"], row["period_kind"], row["service_type"], row["destination_class"],
-        row["unit"], row["quantity"], Money(row["amount"], row["currency"]), row["record_count"],
-        row["digest"], row["first_started_at"], row["last_started_at"])
+    key = GroupKey(row["period_kind"], row["service_type"], row["destination_class"], row["unit"],
+                   row["currency"])
+    return BillingGroup(row["account_id"], key, row["quantity"], row["amount"], row["record_count"],
+                        row["digest"], row["first_started_at"], row["last_started_at"])
 
 
 async def summarize_on(

@@ -9,6 +9,7 @@ from billing.common.v1 import common_pb2
 from billing.rating.v1 import rating_pb2
 from google.protobuf.timestamp_pb2 import Timestamp
 
+from kernel.money import Money
 from kernel.wire import id_from_wire, money_to_proto
 from services.rating.billing_reads import BillingGroup
 from services.rating.rederiving import Rederivation
@@ -33,10 +34,11 @@ def timestamp(instant: datetime) -> Timestamp:
 
 def group_to_proto(group: BillingGroup) -> rating_pb2.BillingGroup:
     """A billing group on the wire."""
+    key = group.key
     return rating_pb2.BillingGroup(
-        account_id=str(group.account_id), period_kind=group.period_kind,
-        service_type=group.service_type, destination_class=group.destination_class, unit=group.unit,
-        quantity=str(group.quantity), amount=money_to_proto(group.amount),
+        account_id=str(group.account_id), period_kind=key.period_kind,
+        service_type=key.service_type, destination_class=key.destination_class, unit=key.unit,
+        quantity=str(group.quantity), amount=money_to_proto(group.money),
         record_count=group.record_count, digest=group.digest,
         first_started_at=timestamp(group.first_started_at),
         last_started_at=timestamp(group.last_started_at),
@@ -47,12 +49,20 @@ def rederivation_to_proto(result: Rederivation) -> rating_pb2.RederiveUsageRespo
     """A re-derivation on the wire."""
     return rating_pb2.RederiveUsageResponse(groups=[
         rating_pb2.RederivedGroup(
-            period_kind=g.period_kind, service_type=g.service_type,
-            destination_class=g.destination_class, stored_amount=money_to_proto(g.stored),
-            rederived_amount=money_to_proto(g.rederived), record_count=g.record_count,
-            digest=g.digest,
-        ) for g in result.groups
+            period_kind=check.key.period_kind, service_type=check.key.service_type,
+            destination_class=check.key.destination_class,
+            stored_amount=money_to_proto(Money(check.stored_amount, check.key.currency)),
+            rederived_amount=money_to_proto(Money(check.rederived, check.key.currency)),
+            record_count=check.stored.record_count if check.stored else 0,
+            digest=check.stored.digest if check.stored else "",
+        ) for check in result.groups
     ], matches=result.matches)
+
+
+def parts_to_proto(rows: list[asyncpg.Record], token: str) -> rating_pb2.ListRatedRecordsResponse:
+    """A page of stored rated parts on the wire."""
+    return rating_pb2.ListRatedRecordsResponse(parts=[part_to_proto(r) for r in rows],
+                                               next_page_token=token)
 
 
 def part_to_proto(row: asyncpg.Record) -> rating_pb2.RatedPart:

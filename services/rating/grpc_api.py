@@ -14,7 +14,7 @@ from kernel.wire import day_from_wire, id_from_wire, money_to_proto
 from services.rating.billing_reads import BillingReads
 from services.rating.billing_wire import (
     group_to_proto,
-    part_to_proto,
+    parts_to_proto,
     rederivation_to_proto,
     selection_from_proto,
 )
@@ -62,14 +62,12 @@ class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
     async def ListRatedRecords(
         self, request: rating_pb2.ListRatedRecordsRequest, context: grpc.aio.ServicerContext
     ) -> rating_pb2.ListRatedRecordsResponse:
-        rows, token = await self.listings.rated_parts(
+        return parts_to_proto(*await self.listings.rated_parts(
             id_from_wire(request.tenant_id, "tenant_id"),
             id_from_wire(request.account_id, "account_id"),
             request.start.ToDatetime(tzinfo=UTC), request.end.ToDatetime(tzinfo=UTC),
             request.page_size, request.page_token,
-        )
-        return rating_pb2.ListRatedRecordsResponse(
-            parts=[part_to_proto(r) for r in rows], next_page_token=token)
+        ))
 
     @maps_domain_errors
     async def CutUsage(
@@ -95,13 +93,11 @@ class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
     async def ListLineParts(
         self, request: rating_pb2.ListLinePartsRequest, context: grpc.aio.ServicerContext
     ) -> rating_pb2.ListRatedRecordsResponse:
-        rows, token = await self.billing.line_parts(
+        return parts_to_proto(*await self.billing.line_parts(
             id_from_wire(request.tenant_id, "tenant_id"),
             selection_from_proto(request.selection, "selection"), request.period_kind,
             request.service_type, request.destination_class, request.page_size, request.page_token,
-        )
-        return rating_pb2.ListRatedRecordsResponse(
-            parts=[part_to_proto(r) for r in rows], next_page_token=token)
+        ))
 
     @maps_domain_errors
     async def RederiveUsage(

@@ -16,10 +16,10 @@ from uuid import UUID
 import asyncpg
 
 from kernel.errors import NotFoundError
-from kernel.money import Money
 from services.rating.billing_reads import (
     SELECTED_PARTS,
     BillingGroup,
+    GroupKey,
     check_cut,
     selection_args,
     summarize_on,
@@ -32,8 +32,6 @@ from services.rating.replay import Change, NumberedVersions, Rerated, change_bet
 from services.rating.selections import UsageSelection
 from services.rating.tariffed import cycle_of
 
-GroupKey = tuple[str, str, str, str, str]
-"""A billing group within a selection: period kind, service type, destination class, unit, currency."""
 Cycle = tuple[dict[RecordKey, RecordHistory], list[Rerated]]
 """A cycle as stored up to a watermark: its records and its recorded re-ratings."""
 
@@ -48,20 +46,21 @@ class RecordedTariffs(Protocol):
 
 @dataclass(frozen=True)
 class GroupCheck:
-    """One billing group of a selection: the amount stored beside the amount re-derived."""
+    """One billing group of a selection: what is stored (None: nothing) beside what re-deriving gives."""
 
-    period_kind: str
-    service_type: str
-    destination_class: str
-    stored: Money
-    rederived: Money
-    record_count: int
-    digest: str
+    key: GroupKey
+    stored: BillingGroup | None
+    rederived: Decimal
+
+    @property
+    def stored_amount(self) -> Decimal:
+        """The amount stored in the group."""
+        return self.stored.amount if self.stored else Decimal(0)
 
     @property
     def matches(self) -> bool:
         """True when re-deriving gives exactly the stored amount."""
-        return self.stored.amount == self.rederived.amount
+        return self.stored_amount == self.rederived
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ class Rederivation:
 def group_key(kind: str, history: RecordHistory) -> GroupKey:
     """The group a record's parts fall in, for a period kind."""
     row = history.row
-    return kind, row["service_type"], history.destination_class, row["unit"], history.currency
+    return GroupKey(kind, row["service_type"], history.destination_class, row["unit"], history.currency)
 
 
 def rederived_amounts(
@@ -98,19 +97,11 @@ def rederived_amounts(
     return amounts
 
 
-def checks(stored: Sequence[BillingGroup], rederived: Mapping[GroupKey, Decimal]) -> Rederivation:
+def compare(stored: Sequence[BillingGroup], rederived: Mapping[GroupKey, Decimal]) -> Rederivation:
     """Every group stored or re-derived, the two amounts side by side."""
     groups = {group.key: group for group in stored}
-    result = []
-    for key in sorted(groups.keys() | rederived.keys()):
-        kind, service_type, destination_class, _, currency = key
-        group = groups.get(key)
-        result.append(GroupCheck(
-            kind, service_type, destination_class,
-            group.amount if group else Money(Decimal(0), currency),
-            Money(rederived.get(key, Decimal(0)), currency),
-            group.record_count if group else 0, group.digest if group else ""))
-    return Rederivation(result)
+    return Rederivation([GroupCheck(key, groups.get(key), rederived.get(key, Decimal(0)))
+                         for key in sorted(groups.keys() | rederived.keys())])
 
 
 def rerated_of(row: asyncpg.Record) -> Rerated:
@@ -145,7 +136,7 @@ class Rederiving:
         for records, reratings in cycles:
             histories.update(records)
             changes.update(replay_cycle(records, reratings, context, versions))
-        return checks(stored, rederived_amounts(selection, histories, changes))
+        return compare(stored, rederived_amounts(selection, histories, changes))
 
     @staticmethod
     async def _cycles(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime
 
 import asyncpg
@@ -71,6 +71,13 @@ def record_key_from_proto(key: usage_pb2.RecordKey, field: str) -> RecordKey:
     if started_at.tzinfo is None:
         raise InvalidInputError(f"{field}.started_at", "missing_timezone")
     return RecordKey(key.source, key.record_id, started_at)
+
+
+def record_keys_from_proto(keys: Sequence[usage_pb2.RecordKey]) -> list[RecordKey]:
+    """The keys of a GetRecords request (at most MAX_RECORD_KEYS)."""
+    if len(keys) > MAX_RECORD_KEYS:
+        raise InvalidInputError("keys", f"at_most_{MAX_RECORD_KEYS}")
+    return [record_key_from_proto(key, f"keys[{index}]") for index, key in enumerate(keys)]
 
 
 def stored_record_to_proto(row: asyncpg.Record) -> usage_pb2.StoredRecord:
@@ -224,11 +231,8 @@ class UsageServicer(usage_pb2_grpc.UsageServiceServicer):
     async def GetRecords(
         self, request: usage_pb2.GetRecordsRequest, context: grpc.aio.ServicerContext
     ) -> usage_pb2.GetRecordsResponse:
-        tenant_id = id_from_wire(request.tenant_id, "tenant_id")
-        account_id = id_from_wire(request.account_id, "account_id")
-        if len(request.keys) > MAX_RECORD_KEYS:
-            raise InvalidInputError("keys", f"at_most_{MAX_RECORD_KEYS}")
-        rows, missing = await self.queries.accepted_records(tenant_id, account_id, [
-            record_key_from_proto(key, f"keys[{index}]") for index, key in enumerate(request.keys)])
+        rows, missing = await self.queries.accepted_records(
+            id_from_wire(request.tenant_id, "tenant_id"), id_from_wire(request.account_id, "account_id"),
+            record_keys_from_proto(request.keys))
         return usage_pb2.GetRecordsResponse(
             records=[stored_record_to_proto(row) for row in rows], missing=missing)

@@ -128,6 +128,7 @@ class UsageQueries:
         """
         if len(keys) > MAX_RECORD_KEYS:
             raise InvalidInputError("keys", f"at_most_{MAX_RECORD_KEYS}")
+        keys = list(dict.fromkeys(keys))
         rows = await self.pool.fetch(
             "SELECT a.* FROM unnest($3::text[], $4::text[], $5::timestamptz[])"
             " AS k(source, record_id, started_at) JOIN usage.accepted_records a"
@@ -138,5 +139,5 @@ class UsageQueries:
             [k.started_at for k in keys],
         )
         found = {f"{row['source']}:{row['record_id']}" for row in rows}
-        missing = [name for name in dict.fromkeys(k.name for k in keys) if name not in found]
+        missing = list(dict.fromkeys(k.name for k in keys if k.name not in found))
         return list(rows), missing

@@ -84,14 +84,23 @@ def _amount(text: str, currency: str, field: str) -> Money:
 
 
 def credit_tax(invoice: Invoice, subtotal: Money) -> tuple[Money, Decimal, bool]:
-    """The tax a credit note takes back: the invoice's rate on the credited amount, rounded once."""
+    """The tax a credit note takes back, at the invoice's rate.
+
+    Rounded cumulatively: the tax on everything credited so far minus the tax earlier notes took
+    back, so the notes of an invoice never take back more tax than the invoice charged.
+    """
     taxes = [line for line in invoice.invoice_lines() if line.kind in TAX_KINDS]
     if not taxes or not taxes[0].tax_rate_percent:
         return Money.zero(invoice.currency), Decimal(0), False
     percent = Decimal(taxes[0].tax_rate_percent)
     included = taxes[0].tax_included
     divisor = Decimal(100) + percent if included else Decimal(100)
-    return (subtotal * (percent / divisor)).rounded(), percent, included
+    before = total(list(invoice.credited_by_line.values()), invoice.currency)
+
+    def tax_on(amount: Money) -> Money:
+        return Money(amount.amount * percent / divisor, amount.currency).rounded()
+
+    return tax_on(before + subtotal) - tax_on(before), percent, included
 
 
 class CreditNote(TenantAggregate):

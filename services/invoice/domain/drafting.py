@@ -117,7 +117,11 @@ def recurring_lines(
     period (billed in advance), are reconciled with what earlier invoices charged.
     """
     segments = list(subscription.segments)
-    first = segments[0].start
+    billed_before = [c for c in inputs.billed if c.subscription_id == subscription.subscription_id]
+    starts = [s.start for s in segments] + [c.cycle.start for c in billed_before]
+    if not starts:
+        return []
+    first = min(starts)
     if inputs.last_bill_date is not None:
         first = max(first, inputs.last_bill_date)
     if first >= inputs.next_period.end:
@@ -126,13 +130,12 @@ def recurring_lines(
     cycles = [c for c in periods_between(first, inputs.next_period.start, cycle_day)
               if c.start <= inputs.next_period.start]
     desired = desired_coverage(subscription.subscription_id, segments, cycles)
-    billed = [c for c in inputs.billed if c.subscription_id == subscription.subscription_id
-              and c.cycle.start >= cycles[0].start]
+    billed = [c for c in billed_before if c.cycle.start >= cycles[0].start]
     lines = []
     for delta in reconcile(desired, billed):
         lines.append(InvoiceLine(
             kind=delta.kind, description=f"{prefix}{delta.description}", amount=delta.amount,
-            quantity=Decimal(delta.covers.days), unit="day",
+            quantity=Decimal(delta.days), unit="day",
             account_id=str(subscription.account_id),
             subscription_id=str(subscription.subscription_id), plan_id=str(delta.plan_id),
             plan_name=delta.plan_name, covers_start=delta.covers.start.isoformat(),
@@ -164,7 +167,7 @@ def usage_line(group: UsageGroup, prefix: str) -> InvoiceLine:
         description = f"{prefix}Prior-period usage: {what}, {first.isoformat()} to {last.isoformat()}"
         kind = "prior_period"
     else:
-        description, kind = f"{prefix}{what.capitalize()}", "usage"
+        description, kind = f"{prefix}{what[:1].upper()}{what[1:]}", "usage"
     return InvoiceLine(
         kind=kind, description=description, amount=group.amount.rounded(),
         quantity=group.quantity, unit=group.unit, service_type=group.service_type,

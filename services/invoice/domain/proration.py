@@ -36,7 +36,7 @@ def prorated(fee: Money, covers: Period, cycle: Period) -> Money:
     """The fee for the days covered: exact for a whole cycle, else by day, rounded once."""
     if covers == cycle:
         return fee
-    return (fee * (Decimal(covers.days) / Decimal(cycle.days))).rounded()
+    return Money(fee.amount * covers.days / cycle.days, fee.currency).rounded()
 
 
 def desired_coverage(
@@ -65,6 +65,7 @@ class RecurringDelta:
     amount: Money
     kind: str
     description: str
+    days: int
 
 
 def _span(periods: list[Period]) -> Period:
@@ -73,6 +74,10 @@ def _span(periods: list[Period]) -> Period:
 
 def _days(period: Period) -> str:
     return f"{period.start.isoformat()} to {period.last_day().isoformat()}"
+
+
+def _ranges(coverage: list[Coverage]) -> str:
+    return ", ".join(_days(c.covers) for c in sorted(coverage, key=lambda c: c.covers))
 
 
 def reconcile(desired: list[Coverage], billed: list[Coverage]) -> list[RecurringDelta]:
@@ -102,20 +107,20 @@ def _delta(
     before: list[Coverage],
 ) -> RecurringDelta:
     name = sample.plan_name
+    shown = now or before
+    covers = _span([c.covers for c in shown])
+    days = sum(c.covers.days for c in shown)
     if not before:
-        covers = _span([c.covers for c in now])
-        kind = "recurring" if covers == cycle else "proration"
-        description = f"{name}, {_days(covers)}"
+        whole = len(now) == 1 and now[0].covers == cycle
+        kind = "recurring" if whole else "proration"
+        description = f"{name}, {_ranges(now)}"
     elif not now:
-        covers = _span([c.covers for c in before])
-        kind, description = "proration", f"Unused time on {name}, {_days(covers)}"
+        kind, description = "proration", f"Unused time on {name}, {_ranges(before)}"
     else:
-        covers = _span([c.covers for c in now])
-        was = _span([c.covers for c in before])
         kind = "proration"
-        description = f"{name}: now {_days(covers)}, was {_days(was)}"
+        description = f"{name}: now {_ranges(now)}, was {_ranges(before)}"
     return RecurringDelta(sample.subscription_id, plan_id, name, cycle, covers, amount, kind,
-                          description)
+                          description, days)
 
 
 def discount_amount(discount: Discount, cycle_start: date, cycles_since: int, charge: Money) -> Money:

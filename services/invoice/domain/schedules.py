@@ -48,7 +48,7 @@ def parse_runs(runs: list[tuple[int, str]]) -> list[ScheduledRun]:
     parsed = []
     for index, (day, at) in enumerate(runs):
         check_cycle_day(day, f"runs[{index}].cycle_day")
-        if not HOUR_MINUTE.match(at):
+        if not HOUR_MINUTE.fullmatch(at):
             raise InvalidScheduleError(f"runs[{index}].at", "HH:MM, 00:00..23:59")
         parsed.append(ScheduledRun(day, time.fromisoformat(at)))
     days = [run.cycle_day for run in parsed]

@@ -57,7 +57,7 @@ class TaxRate:
     def tax_on(self, base: Money) -> Money:
         """The tax on a base of rounded lines, rounded once."""
         if self.included:
-            return (base * (self.percent / (HUNDRED + self.percent))).rounded()
+            return Money(base.amount * self.percent / (HUNDRED + self.percent), base.currency).rounded()
         return (base * (self.percent / HUNDRED)).rounded()
 
     def as_dict(self) -> dict[str, Any]:

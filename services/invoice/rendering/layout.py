@@ -371,9 +371,10 @@ class Layout:
 
 def trim(line: list[Run]) -> list[Run]:
     """A line without leading and trailing spaces, and without empty runs."""
-    runs = list(line)
-    if runs:
+    runs = [run for run in line if run.text]
+    if runs and runs[0].text.startswith(" "):
         runs[0] = Run(runs[0].text.lstrip(" "), runs[0].style)
+    if runs and runs[-1].text.endswith(" "):
         runs[-1] = Run(runs[-1].text.rstrip(" "), runs[-1].style)
     return [run for run in runs if run.text]
 

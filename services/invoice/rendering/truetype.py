@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterable
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 ARG_1_AND_2_ARE_WORDS = 0x0001
 WE_HAVE_A_SCALE = 0x0008

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
 from datetime import date
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest

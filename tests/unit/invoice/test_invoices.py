@@ -9,9 +9,9 @@ from uuid import uuid4
 import pytest
 
 from kernel.money import Money
+from services.invoice.domain.billing import parse_bill_date
 from services.invoice.domain.cycles import Period
 from services.invoice.domain.drafting import UsageGroup, usage_line
-from services.invoice.domain.billing import parse_bill_date
 from services.invoice.domain.errors import (
     BillRunInFutureError,
     InvalidPeriodError,
