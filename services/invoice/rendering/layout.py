@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from xml.etree.ElementTree import Element
 
 PT = 25.4 / 72
@@ -38,8 +38,7 @@ SPACE_BEFORE = {"note": 1.5}
 Color = tuple[int, int, int]
 
 
-@dataclass(frozen=True)
-class TextStyle:
+class TextStyle(NamedTuple):
     """Size in points, weight and colour of a run of text."""
 
     size: float = 9.0
@@ -47,16 +46,14 @@ class TextStyle:
     color: Color = INK
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """Text in one style."""
 
     text: str
     style: TextStyle
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """A run placed at x and at its baseline, y from the top of its band."""
 
     x: float
@@ -65,8 +62,7 @@ class Text:
     style: TextStyle
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A horizontal line across x1..x2 at y."""
 
     x1: float
@@ -76,8 +72,7 @@ class Rule:
     color: Color
 
 
-@dataclass(frozen=True)
-class Fill:
+class Fill(NamedTuple):
     """A filled rectangle behind a row."""
 
     x: float
@@ -235,8 +230,9 @@ class Layout:
         align_right = element.tag == "h1" or bool(classes(element) & {"num", "right"})
         bands = []
         for line in self.lines(element, style):
-            for wrapped in self.wrap(line, width):
-                height, items = self.place(wrapped, x, width, align_right)
+            for wrapped, line_width in self.wrap(line, width):
+                items: list[Item] = []
+                height = self.place(items, wrapped, line_width, x, 0.0, width, align_right)
                 bands.append(Band(height, tuple(items)))
         return bands
 
@@ -280,10 +276,8 @@ class Layout:
             align_right = bool(classes(cell) & {"num", "right"})
             y = PAD_Y
             for line in self.lines(cell, styled(cell, row_style)):
-                for wrapped in self.wrap(line, inner):
-                    line_height, items = self.place(wrapped, left + pad_left, inner, align_right)
-                    texts += shifted(items, 0, y)
-                    y += line_height
+                for wrapped, line_width in self.wrap(line, inner):
+                    y += self.place(texts, wrapped, line_width, left + pad_left, y, inner, align_right)
             height = max(height, y + PAD_Y)
         right = x + sum(widths)
         names = classes(row)
@@ -322,11 +316,12 @@ class Layout:
             trimmed.pop()
         return trimmed
 
-    def wrap(self, line: list[Run], width: float) -> list[list[Run]]:
+    def wrap(self, line: list[Run], width: float) -> list[tuple[list[Run], float]]:
         """A line broken at spaces (words wider than the width at characters) to fit the width."""
         width_of = self.metrics.width
-        if sum(width_of(run.text, run.style) for run in line) <= width + EPSILON:
-            return [line]
+        total = sum(width_of(run.text, run.style) for run in line)
+        if total <= width + EPSILON:
+            return [(line, total)]
         wrapped: list[list[Run]] = []
         current: list[Run] = []
         used = 0.0
@@ -343,7 +338,8 @@ class Layout:
                         used += width_of(piece, run.style)
         if current:
             wrapped.append(trim(current))
-        return [line for line in wrapped if line] or [[]]
+        return [(line, sum(width_of(run.text, run.style) for run in line))
+                for line in wrapped if line] or [([], 0.0)]
 
     def pieces(self, token: str, style: TextStyle, width: float) -> list[str]:
         """A token, or for a word wider than the width, that word cut at characters."""
@@ -356,17 +352,19 @@ class Layout:
             pieces[-1] += char
         return pieces
 
-    def place(self, line: list[Run], x: float, width: float, align_right: bool
-              ) -> tuple[float, list[Item]]:
-        """A line's height and its runs placed left or right in the width."""
+    def place(self, items: list[Item], line: list[Run], line_width: float, x: float, y: float,
+              width: float, align_right: bool) -> float:
+        """Add a line's runs to items, left or right in the width, its top at y; its height."""
         size = max((run.style.size for run in line), default=TextStyle().size)
-        widths = [self.metrics.width(run.text, run.style) for run in line]
-        left = x + width - sum(widths) if align_right else x
-        items: list[Item] = []
-        for run, run_width in zip(line, widths, strict=True):
-            items.append(Text(left, size * PT * BASELINE, run.text, run.style))
-            left += run_width
-        return size * PT * LINE_HEIGHT, items
+        left = x + width - line_width if align_right else x
+        baseline = y + size * PT * BASELINE
+        if len(line) == 1:
+            items.append(Text(left, baseline, line[0].text, line[0].style))
+        else:
+            for run in line:
+                items.append(Text(left, baseline, run.text, run.style))
+                left += self.metrics.width(run.text, run.style)
+        return size * PT * LINE_HEIGHT
 
 
 def trim(line: list[Run]) -> list[Run]:

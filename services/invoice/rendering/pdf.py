@@ -19,8 +19,8 @@ from defusedxml.ElementTree import fromstring
 from fpdf import FPDF
 from fpdf.enums import PDFResourceType
 from fpdf.fonts import SubsetMap, TTFFont
-from fpdf.output import CIDSystemInfo, OutputProducer, PDFFont, PDFFontStream
-from fpdf.syntax import Name, PDFArray, PDFContentStream
+from fpdf.output import OutputProducer, PDFFont, PDFFontStream
+from fpdf.syntax import Name, PDFArray, PDFContentStream, Raw
 
 from services.invoice.rendering.layout import (
     INK,
@@ -187,7 +187,10 @@ class EmbeddingOutputProducer(OutputProducer):
         """The PDF objects of one font: Type0 over a CIDFontType2 with the cut font file."""
         name = f"{SUBSET_TAG}+{font.name}"
         used = {code: glyph for glyph, code in font.subset.items() if glyph is not None}
-        glyph_ids = {code: face.glyph_ids.get(glyph.glyph_name, 0) for code, glyph in used.items()}
+        old_ids = {code: face.glyph_ids.get(glyph.glyph_name, 0) for code, glyph in used.items()}
+        cut = face.file.cut({glyph.unicode[0]: old_ids[code] for code, glyph in used.items()
+                             if isinstance(glyph.unicode, tuple) and len(glyph.unicode) == 1
+                             and glyph.unicode[0]})
         composite = PDFFont(subtype="Type0", base_font=name, encoding="Identity-H")
         self._add_pdf_obj(composite, "fonts")
         cid_font = PDFFont(subtype="CIDFontType2", base_font=name, d_w=font.desc.missing_width,
@@ -198,20 +201,18 @@ class EmbeddingOutputProducer(OutputProducer):
             {code: glyph.unicode for code, glyph in used.items()}), compress=True)
         self._add_pdf_obj(to_unicode, "fonts")
         composite.to_unicode = to_unicode
-        system_info = CIDSystemInfo()
-        self._add_pdf_obj(system_info, "fonts")
-        cid_font.c_i_d_system_info = system_info
+        cid_font.c_i_d_system_info = Raw("<</Registry (Adobe) /Ordering (Identity) /Supplement 0>>")
         descriptor = copy.copy(font.desc)
         descriptor.font_name = Name(name)
         self._add_pdf_obj(descriptor, "fonts")
         cid_font.font_descriptor = descriptor
-        cid_to_gid = bytearray(2 * (max(glyph_ids, default=0) + 1))
-        for code, gid in glyph_ids.items():
-            struct.pack_into(">H", cid_to_gid, 2 * code, gid)
+        cid_to_gid = bytearray(2 * (max(old_ids, default=0) + 1))
+        for code, gid in old_ids.items():
+            struct.pack_into(">H", cid_to_gid, 2 * code, cut.glyph_ids.get(gid, 0))
         cid_map = PDFContentStream(bytes(cid_to_gid), compress=True)
         self._add_pdf_obj(cid_map, "fonts")
         cid_font.c_i_d_to_g_i_d_map = cid_map
-        font_file = FontFileStream(face.file.cut(glyph_ids.values()))
+        font_file = FontFileStream(cut.data)
         self._add_pdf_obj(font_file, "fonts")
         descriptor.font_file2 = font_file  # type: ignore[attr-defined]
         return composite

@@ -1,14 +1,15 @@
 """A TrueType font read once and cut, per document, to the glyphs that document prints.
 
-The cut keeps every glyph id (unused glyphs become empty outlines), so the PDF's CID-to-glyph
-map uses the ids of the shipped font and no table but glyf and loca changes: a few hundred
-microseconds where fontTools' general subsetter takes tens of milliseconds.
+The cut keeps the glyphs used (and the parts of composite glyphs), renumbered from 0 in
+their original order, with loca, hmtx, maxp, hhea and a small Unicode cmap rebuilt and every
+other table kept as shipped: a fraction of a millisecond where fontTools' general subsetter
+takes tens of milliseconds per document.
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -18,6 +19,7 @@ MORE_COMPONENTS = 0x0020
 WE_HAVE_AN_X_AND_Y_SCALE = 0x0040
 WE_HAVE_A_TWO_BY_TWO = 0x0080
 CHECKSUM_MAGIC = 0xB1B0AFBA
+REBUILT = ("glyf", "loca", "hmtx", "maxp", "hhea", "cmap", "head")
 
 
 class FontFileError(ValueError):
@@ -31,17 +33,26 @@ def checksum(data: bytes) -> int:
 
 
 @dataclass(frozen=True)
+class Cut:
+    """A font cut for one document and the new glyph id of each glyph kept."""
+
+    data: bytes
+    glyph_ids: dict[int, int]
+
+
+@dataclass(frozen=True)
 class TrueTypeFile:
-    """A parsed TrueType font: its tables, each glyph's padded bytes and composite components."""
+    """A parsed TrueType font: tables, each glyph's padded bytes, metrics and components."""
 
     tables: dict[str, bytes]
     glyphs: tuple[bytes, ...]
-    components: dict[int, tuple[int, ...]]
+    metrics: tuple[bytes, ...]
+    components: dict[int, tuple[tuple[int, int], ...]]
     checksums: dict[str, int]
 
     @classmethod
     def parse(cls, data: bytes) -> TrueTypeFile:
-        """Read the table directory, loca and glyf of a TrueType font."""
+        """Read the table directory, glyphs and horizontal metrics of a TrueType font."""
         if data[:4] not in (b"\x00\x01\x00\x00", b"true"):
             raise FontFileError("not a TrueType-outline font")
         (count,) = struct.unpack_from(">H", data, 4)
@@ -49,8 +60,8 @@ class TrueTypeFile:
         for index in range(count):
             tag, _, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * index)
             tables[tag.decode("latin-1")] = data[offset:offset + length]
-        if not {"glyf", "loca", "head", "maxp"} <= tables.keys():
-            raise FontFileError("no glyf, loca, head or maxp table")
+        if not set(REBUILT) <= tables.keys():
+            raise FontFileError(f"a TrueType font needs the tables {', '.join(REBUILT)}")
         offsets = _loca_offsets(tables)
         glyf = tables["glyf"]
         glyphs = tuple(_padded(glyf[start:end]) for start, end in zip(offsets, offsets[1:], strict=False))
@@ -60,10 +71,11 @@ class TrueTypeFile:
         struct.pack_into(">I", head, 8, 0)
         struct.pack_into(">h", head, 50, 1)
         tables["head"] = bytes(head)
-        return cls(tables, glyphs, components, {tag: checksum(table) for tag, table in tables.items()})
+        return cls(tables, glyphs, _metrics(tables, len(glyphs)), components,
+                   {tag: checksum(table) for tag, table in tables.items()})
 
-    def closure(self, glyph_ids: Iterable[int]) -> set[int]:
-        """The glyphs to keep: .notdef, the given ones and the components of composites."""
+    def closure(self, glyph_ids: Iterable[int]) -> list[int]:
+        """The glyphs to keep, in order: .notdef, the given ones and the parts of composites."""
         kept: set[int] = set()
         pending = [0, *glyph_ids]
         while pending:
@@ -71,28 +83,64 @@ class TrueTypeFile:
             if gid in kept or not 0 <= gid < len(self.glyphs):
                 continue
             kept.add(gid)
-            pending.extend(self.components.get(gid, ()))
-        return kept
+            pending.extend(part for _, part in self.components.get(gid, ()))
+        return sorted(kept)
 
-    def cut(self, glyph_ids: Iterable[int]) -> bytes:
-        """The font with only these glyphs' outlines, every glyph id unchanged."""
-        kept = sorted(self.closure(glyph_ids))
-        lengths = [0] * len(self.glyphs)
-        for gid in kept:
-            lengths[gid] = len(self.glyphs[gid])
-        offsets = list(accumulate(lengths, initial=0))
+    def cut(self, unicodes: Mapping[int, int]) -> Cut:
+        """The font with only the glyphs of these code points (code point to glyph id)."""
+        kept = self.closure(unicodes.values())
+        renumbered = {old: new for new, old in enumerate(kept)}
+        glyphs = [self.renumbered_glyph(old, renumbered) for old in kept]
+        offsets = list(accumulate(map(len, glyphs), initial=0))
         tables = dict(self.tables)
-        tables["glyf"] = b"".join(self.glyphs[gid] for gid in kept)
+        tables["glyf"] = b"".join(glyphs)
         tables["loca"] = struct.pack(f">{len(offsets)}I", *offsets)
+        tables["hmtx"] = b"".join(self.metrics[old] for old in kept)
+        tables["maxp"] = _patched(tables["maxp"], 4, len(kept))
+        tables["hhea"] = _patched(tables["hhea"], 34, len(kept))
+        tables["cmap"] = unicode_cmap({code: renumbered[gid] for code, gid in unicodes.items()
+                                       if code <= 0xFFFF and gid in renumbered})
         sums = dict(self.checksums)
-        sums["glyf"] = checksum(tables["glyf"])
-        sums["loca"] = checksum(tables["loca"])
-        return _assemble(tables, sums)
+        sums.update((tag, checksum(tables[tag])) for tag in REBUILT if tag != "head")
+        return Cut(_assemble(tables, sums), renumbered)
+
+    def renumbered_glyph(self, gid: int, renumbered: Mapping[int, int]) -> bytes:
+        """A glyph's bytes, its components pointing at their new glyph ids."""
+        parts = self.components.get(gid)
+        if not parts:
+            return self.glyphs[gid]
+        glyph = bytearray(self.glyphs[gid])
+        for offset, part in parts:
+            struct.pack_into(">H", glyph, offset, renumbered[part])
+        return bytes(glyph)
+
+
+def unicode_cmap(glyph_ids: Mapping[int, int]) -> bytes:
+    """A cmap table with one Windows Unicode BMP subtable (format 4), a segment per character."""
+    codes = sorted(glyph_ids)
+    segments = len(codes) + 1
+    power = 1
+    while power * 2 <= segments:
+        power *= 2
+    ends = [*codes, 0xFFFF]
+    deltas = [(glyph_ids[code] - code) & 0xFFFF for code in codes] + [1]
+    subtable = struct.pack(
+        f">7H{segments}HH{segments}H{segments}H{segments}H",
+        4, 16 + 8 * segments, 0, 2 * segments, 2 * power, power.bit_length() - 1,
+        2 * segments - 2 * power, *ends, 0, *ends, *deltas, *([0] * segments))
+    return struct.pack(">HHHHI", 0, 1, 3, 1, 12) + subtable
 
 
 def _padded(data: bytes) -> bytes:
     """Bytes padded with zeros to a multiple of four."""
     return data + b"\0" * (-len(data) % 4)
+
+
+def _patched(table: bytes, offset: int, value: int) -> bytes:
+    """A table with one uint16 replaced."""
+    patched = bytearray(table)
+    struct.pack_into(">H", patched, offset, value)
+    return bytes(patched)
 
 
 def _loca_offsets(tables: dict[str, bytes]) -> tuple[int, ...]:
@@ -105,13 +153,25 @@ def _loca_offsets(tables: dict[str, bytes]) -> tuple[int, ...]:
     return tuple(2 * offset for offset in struct.unpack_from(f">{glyph_count + 1}H", loca))
 
 
-def _components(glyph: bytes) -> tuple[int, ...]:
-    """The glyph ids a composite glyph is built from."""
+def _metrics(tables: dict[str, bytes], glyph_count: int) -> tuple[bytes, ...]:
+    """Each glyph's advance width and left side bearing, as a full 4-byte hmtx entry."""
+    (long_count,) = struct.unpack_from(">H", tables["hhea"], 34)
+    hmtx = tables["hmtx"]
+    metrics = [hmtx[4 * gid:4 * gid + 4] for gid in range(long_count)]
+    last_advance = metrics[-1][:2]
+    bearings = hmtx[4 * long_count:]
+    metrics += [last_advance + bearings[2 * index:2 * index + 2]
+                for index in range(glyph_count - long_count)]
+    return tuple(metrics)
+
+
+def _components(glyph: bytes) -> tuple[tuple[int, int], ...]:
+    """Where a composite glyph names its parts: (byte offset of the glyph id, glyph id)."""
     found = []
     position = 10
     while True:
         flags, gid = struct.unpack_from(">HH", glyph, position)
-        found.append(gid)
+        found.append((position + 2, gid))
         position += 4 + (4 if flags & ARG_1_AND_2_ARE_WORDS else 2)
         if flags & WE_HAVE_A_SCALE:
             position += 2
