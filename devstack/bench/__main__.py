@@ -2,7 +2,7 @@
 
     --records N      records of the capture and rating runs (default 2,000,000)
     --big-file-mb M  size of the Asterisk file of the memory run (default 1024; 0 skips it)
-    --only NAME      run one benchmark: capture, rating or billing
+    --only NAME      run one benchmark: capture, rating, billing or rendering (no services)
     --accounts N     accounts of the bill-run benchmark (default 100,000)
     --records-per-account M  rated records per account of the bill run (default 100)
 """
@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from devstack.bench import billing, capture, rating
+from devstack.bench import billing, capture, rating, rendering
 from devstack.bench.report import Figure, report
 from devstack.local import LocalNats, LocalPostgres
 from devstack.stack import RunningStack, StackConfig, start_stack
@@ -101,7 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m devstack.bench")
     parser.add_argument("--records", type=int, default=2_000_000)
     parser.add_argument("--big-file-mb", type=int, default=1024)
-    parser.add_argument("--only", choices=["capture", "rating", "billing"])
+    parser.add_argument("--only", choices=["capture", "rating", "billing", "rendering"])
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--records-per-account", type=int, default=100)
     args = parser.parse_args()
@@ -115,6 +115,8 @@ def main() -> None:
             figures += asyncio.run(run_rating(args, work))
         if args.only in (None, "billing"):
             figures += asyncio.run(run_billing(args, work))
+        if args.only in (None, "rendering"):
+            figures += rendering.rendering_figures()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report(figures)
