@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date, format_interval
@@ -39,37 +40,63 @@ class TotalRow:
     css: str = ""
 
 
+@lru_cache(maxsize=8192)
+def money_text(amount: Decimal, currency: str, locale: str) -> str:
+    """An amount with its currency sign, e.g. "1.234,56 €" in German."""
+    return format_currency(amount, currency, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def quantity_text(quantity: Decimal, locale: str) -> str:
+    """A quantity without trailing zeros, grouped for the locale."""
+    exact = quantity.quantize(Decimal(1)) if quantity == quantity.to_integral_value() \
+        else quantity.normalize()
+    return format_decimal(exact, locale=locale, decimal_quantization=False)
+
+
+@lru_cache(maxsize=256)
+def rate_text(percent: Decimal, locale: str) -> str:
+    """A tax rate given in percent, e.g. "19 %" in German."""
+    return format_percent(percent / HUNDRED, locale=locale, decimal_quantization=False)
+
+
+@lru_cache(maxsize=1024)
+def day_text(day: date, locale: str) -> str:
+    """A date in the locale's long form, e.g. "31. Oktober 2026"."""
+    return format_date(day, "long", locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def period_text(start: date, end: date, locale: str) -> str:
+    """A half-open period printed from its first to its last day."""
+    return format_interval(start, max(start, end - timedelta(days=1)), "yMMMMd", locale=locale)
+
+
 @dataclass(frozen=True)
 class Formats:
-    """Babel formatting of one document's locale."""
+    """Babel formatting in one document's locale; bill runs repeat dates and amounts, so cached."""
 
     localization: Localization
 
     def money(self, money: Money) -> str:
         """An amount with its currency sign, e.g. "1.234,56 €" in German."""
-        return format_currency(money.amount, money.currency, locale=self.localization.locale)
+        return money_text(money.amount, money.currency, self.localization.tag)
 
     def quantity(self, quantity: Decimal) -> str:
         """A quantity without trailing zeros, grouped for the locale."""
-        exact = quantity.quantize(Decimal(1)) if quantity == quantity.to_integral_value() \
-            else quantity.normalize()
-        return format_decimal(exact, locale=self.localization.locale, decimal_quantization=False)
+        return quantity_text(quantity, self.localization.tag)
 
     def rate(self, percent: Decimal) -> str:
         """A tax rate given in percent, e.g. "19 %" in German."""
-        return format_percent(percent / HUNDRED, locale=self.localization.locale,
-                              decimal_quantization=False)
+        return rate_text(percent, self.localization.tag)
 
     def day(self, day: date | None) -> str:
         """A date in the locale's long form, e.g. "31. Oktober 2026"."""
-        return format_date(day, "long", locale=self.localization.locale) if day else ""
+        return day_text(day, self.localization.tag) if day else ""
 
     def period(self, start: date | None, end: date | None) -> str:
         """A half-open period printed from its first to its last day."""
-        if start is None or end is None:
-            return ""
-        last = max(start, end - timedelta(days=1))
-        return format_interval(start, last, "yMMMMd", locale=self.localization.locale)
+        return period_text(start, end, self.localization.tag) if start and end else ""
 
 
 def document_context(doc: InvoiceDocument, for_pdf: bool) -> dict[str, Any]:

@@ -182,7 +182,7 @@ class Layout:
         """The page footer's left and right texts."""
         parts = ["".join(run.text for line in self.lines(span, TextStyle()) for run in line)
                  for span in element]
-        return Footer(*(parts + ["", ""])[:2])
+        return Footer(*[*parts, "", ""][:2])
 
     def blocks(self, element: Element, x: float, width: float, style: TextStyle) -> list[Band]:
         """The bands of an element's block children, top to bottom."""
@@ -294,6 +294,9 @@ class Layout:
 
     def lines(self, element: Element, style: TextStyle) -> list[list[Run]]:
         """The element's inline content as runs, split into lines at <br/>."""
+        if not len(element):
+            text = WHITESPACE.sub(" ", element.text or "").strip(" ")
+            return [[Run(self.metrics.clean(text), style)]] if text else []
         lines: list[list[Run]] = [[]]
 
         def add(text: str | None, run_style: TextStyle) -> None:
@@ -369,6 +372,8 @@ class Layout:
 
 def trim(line: list[Run]) -> list[Run]:
     """A line without leading and trailing spaces, and without empty runs."""
+    if len(line) == 1 and line[0].text and line[0].text[0] != " " and line[0].text[-1] != " ":
+        return line
     runs = [run for run in line if run.text]
     if runs and runs[0].text.startswith(" "):
         runs[0] = Run(runs[0].text.lstrip(" "), runs[0].style)

@@ -67,6 +67,7 @@ class ShippedFont(TTFFont):
     """fpdf2's TrueType font with a per-document table of the codes its text is written in."""
 
     __slots__ = ("codes",)
+    codes: CodeTable
 
     @classmethod
     def of(cls, font: TTFFont) -> ShippedFont:
@@ -115,11 +116,11 @@ def font_faces() -> dict[str, FontFace]:
     return faces
 
 
-class CharWidths(dict[str, int]):
+class CharWidths(dict[str, float]):
     """Advance widths by character in thousandths of an em; unknown characters are 0."""
 
-    def __missing__(self, char: str) -> int:
-        return 0
+    def __missing__(self, char: str) -> float:
+        return 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -201,7 +202,8 @@ class EmbeddingOutputProducer(OutputProducer):
             {code: glyph.unicode for code, glyph in used.items()}), compress=True)
         self._add_pdf_obj(to_unicode, "fonts")
         composite.to_unicode = to_unicode
-        cid_font.c_i_d_system_info = Raw("<</Registry (Adobe) /Ordering (Identity) /Supplement 0>>")
+        cid_font.c_i_d_system_info = Raw(  # type: ignore[assignment]
+            "<</Registry (Adobe) /Ordering (Identity) /Supplement 0>>")
         descriptor = copy.copy(font.desc)
         descriptor.font_name = Name(name)
         self._add_pdf_obj(descriptor, "fonts")
@@ -240,9 +242,9 @@ def to_unicode_cmap(unicodes: dict[int, int | tuple[int, ...]]) -> bytes:
     """The ToUnicode CMap that lets readers search and copy the text."""
     pairs = []
     for code, unicode in sorted(unicodes.items()):
-        points = unicode if isinstance(unicode, tuple) else (unicode,)
-        if points:
-            pairs.append(f"<{code:04X}> <{''.join(chr(p).encode('utf-16-be').hex().upper() for p in points)}>")
+        text = "".join(map(chr, unicode)) if isinstance(unicode, tuple) else chr(unicode)
+        if text:
+            pairs.append(f"<{code:04X}> <{text.encode('utf-16-be').hex()}>")
     blocks = "".join(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar\n"
                      for chunk in (pairs[i:i + 100] for i in range(0, len(pairs), 100)))
     return ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 ARG_1_AND_2_ARE_WORDS = 0x0001
 WE_HAVE_A_SCALE = 0x0008
@@ -64,7 +64,7 @@ class TrueTypeFile:
             raise FontFileError(f"a TrueType font needs the tables {', '.join(REBUILT)}")
         offsets = _loca_offsets(tables)
         glyf = tables["glyf"]
-        glyphs = tuple(_padded(glyf[start:end]) for start, end in zip(offsets, offsets[1:], strict=False))
+        glyphs = tuple(_padded(glyf[start:end]) for start, end in pairwise(offsets))
         components = {gid: _components(glyph) for gid, glyph in enumerate(glyphs)
                       if len(glyph) >= 10 and struct.unpack_from(">h", glyph)[0] < 0}
         head = bytearray(tables["head"])
