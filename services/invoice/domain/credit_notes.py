@@ -28,6 +28,11 @@ class CreditNoteNumbering(InvoiceNumbering):
         """One sequence per tenant."""
         return derived_id(tenant_id, "credit-note-numbering")
 
+    @event("Started")
+    def __init__(self, tenant_id: UUID) -> None:
+        self.tenant_id = tenant_id
+        self.last_number = 0
+
 
 @dataclass(frozen=True)
 class CreditedLine:

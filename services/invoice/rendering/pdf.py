@@ -18,7 +18,7 @@ from typing import Any
 from defusedxml.ElementTree import fromstring
 from fpdf import FPDF
 from fpdf.enums import PDFResourceType
-from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.fonts import TTFFont
 from fpdf.output import OutputProducer, PDFFont, PDFFontStream
 from fpdf.syntax import Name, PDFArray, PDFContentStream, Raw
 
@@ -51,16 +51,16 @@ K = 72 / 25.4
 
 
 class CodeTable(dict[str, str]):
-    """Characters to their one-character codes in a document's font subset, picked on first use."""
+    """A document's characters to the codes its text is written in: 1, 2, … in order of first use."""
 
-    def __init__(self, subset: SubsetMap) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.subset = subset
+        self.chars: list[str] = []
 
     def __missing__(self, char: str) -> str:
-        code = self.subset.pick(ord(char))
-        self[char] = "" if code is None else chr(code)
-        return self[char]
+        self.chars.append(char)
+        code = self[char] = chr(len(self.chars))
+        return code
 
 
 class ShippedFont(TTFFont):
@@ -79,24 +79,22 @@ class ShippedFont(TTFFont):
         return shipped
 
     def attached(self, index: int) -> ShippedFont:
-        """A copy for one document: its font number and its own record of glyphs used."""
+        """A copy for one document: its font number and its own table of codes."""
         font = copy.copy(self)
         font.i = index
-        font.subset = SubsetMap(font)
-        font.codes = CodeTable(font.subset)
-        font.missing_glyphs = []
-        font.biggest_size_pt = 0
+        font.codes = CodeTable()
         return font
 
 
 @dataclass(frozen=True)
 class FontFace:
-    """One shipped font style: fpdf2's parsed font, its file to cut and its glyph ids by name."""
+    """One shipped font style: fpdf2's parsed font, its file to cut, glyph ids and widths by character."""
 
     style: str
     font: ShippedFont
     file: TrueTypeFile
     glyph_ids: dict[str, int]
+    widths: dict[str, int]
 
 
 @lru_cache(maxsize=1)
@@ -110,9 +108,10 @@ def font_faces() -> dict[str, FontFace]:
         font = loader.fonts[FAMILY + style]
         if not isinstance(font, TTFFont):
             raise FontFileError(f"{name} did not load as a TrueType font")
-        order = font.ttfont.getGlyphOrder()
+        gids = {glyph: gid for gid, glyph in enumerate(font.ttfont.getGlyphOrder())}
         faces[style] = FontFace(style, ShippedFont.of(font), TrueTypeFile.parse(path.read_bytes()),
-                                {glyph: gid for gid, glyph in enumerate(order)})
+                                {chr(code): gids[glyph] for code, glyph in font.cmap.items()},
+                                {chr(code): int(font.cw[code]) for code in font.cmap})
     return faces
 
 
@@ -173,33 +172,26 @@ class EmbeddingOutputProducer(OutputProducer):
     def _add_fonts(self, *args: Any, **kwargs: Any) -> dict[int, Any]:
         faces = {FAMILY + face.style: face for face in font_faces().values()}
         objects: dict[int, Any] = {}
-        try:
-            for font in sorted(self.fpdf.fonts.values(), key=lambda font: font.i):
-                face = faces.get(font.fontkey)
-                if face is None or not isinstance(font, TTFFont):
-                    raise FontFileError(f"font {font.fontkey} is not one of the shipped fonts")
-                objects[font.i] = self.embed(font, face)
-        finally:
-            SubsetMap.pick.cache_clear()
-            SubsetMap.get_glyph.cache_clear()
+        for font in sorted(self.fpdf.fonts.values(), key=lambda font: font.i):
+            face = faces.get(font.fontkey)
+            if face is None or not isinstance(font, ShippedFont):
+                raise FontFileError(f"font {font.fontkey} is not one of the shipped fonts")
+            objects[font.i] = self.embed(font, face)
         return objects
 
-    def embed(self, font: TTFFont, face: FontFace) -> PDFFont:
+    def embed(self, font: ShippedFont, face: FontFace) -> PDFFont:
         """The PDF objects of one font: Type0 over a CIDFontType2 with the cut font file."""
         name = f"{SUBSET_TAG}+{font.name}"
-        used = {code: glyph for glyph, code in font.subset.items() if glyph is not None}
-        old_ids = {code: face.glyph_ids.get(glyph.glyph_name, 0) for code, glyph in used.items()}
-        cut = face.file.cut({glyph.unicode[0]: old_ids[code] for code, glyph in used.items()
-                             if isinstance(glyph.unicode, tuple) and len(glyph.unicode) == 1
-                             and glyph.unicode[0]})
+        chars = dict(enumerate(font.codes.chars, start=1))
+        old_ids = {code: face.glyph_ids.get(char, 0) for code, char in chars.items()}
+        cut = face.file.cut({ord(char): old_ids[code] for code, char in chars.items()})
         composite = PDFFont(subtype="Type0", base_font=name, encoding="Identity-H")
         self._add_pdf_obj(composite, "fonts")
         cid_font = PDFFont(subtype="CIDFontType2", base_font=name, d_w=font.desc.missing_width,
-                           w=cid_widths({code: glyph.glyph_width for code, glyph in used.items()}))
+                           w=cid_widths({code: face.widths.get(char, 0) for code, char in chars.items()}))
         self._add_pdf_obj(cid_font, "fonts")
         composite.descendant_fonts = PDFArray([cid_font])
-        to_unicode = PDFContentStream(to_unicode_cmap(
-            {code: glyph.unicode for code, glyph in used.items()}), compress=True)
+        to_unicode = PDFContentStream(to_unicode_cmap(chars), compress=True)
         self._add_pdf_obj(to_unicode, "fonts")
         composite.to_unicode = to_unicode
         cid_font.c_i_d_system_info = Raw(  # type: ignore[assignment]
@@ -238,13 +230,9 @@ def cid_widths(widths: dict[int, int]) -> str:
     return "[" + " ".join(f"{group[0]} [{' '.join(map(str, group[1:]))}]" for group in groups) + "]"
 
 
-def to_unicode_cmap(unicodes: dict[int, int | tuple[int, ...]]) -> bytes:
+def to_unicode_cmap(chars: dict[int, str]) -> bytes:
     """The ToUnicode CMap that lets readers search and copy the text."""
-    pairs = []
-    for code, unicode in sorted(unicodes.items()):
-        text = "".join(map(chr, unicode)) if isinstance(unicode, tuple) else chr(unicode)
-        if text:
-            pairs.append(f"<{code:04X}> <{text.encode('utf-16-be').hex()}>")
+    pairs = [f"<{code:04X}> <{char.encode('utf-16-be').hex()}>" for code, char in sorted(chars.items())]
     blocks = "".join(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar\n"
                      for chunk in (pairs[i:i + 100] for i in range(0, len(pairs), 100)))
     return ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
