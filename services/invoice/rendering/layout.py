@@ -1,19 +1,31 @@
 """The PDF layout of the template's markup: paragraphs, columns and tables cut into bands.
 
-A band is a strip of a page that is never split: one line of a paragraph, one table row, or
-a whole div.columns (the header and the totals block stay together). Pagination moves a band
-that does not fit to the next page and repeats its table's header row there. The markup's
-vocabulary is the one the template's opening comment lists; other elements are containers.
+The markup's vocabulary is the one the template's opening comment lists (div.columns, h1, p,
+table with col widths, th/td, td.num, tr.grand/due/included, table.ruled); other elements
+are containers. Styles mirror the template's stylesheet.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple, Protocol
+from itertools import accumulate
+from typing import Protocol
 from xml.etree.ElementTree import Element
+
+from services.invoice.rendering.bands import (
+    INK,
+    Band,
+    Fill,
+    Footer,
+    Item,
+    Rule,
+    Run,
+    Text,
+    TextStyle,
+    shifted,
+)
 
 PT = 25.4 / 72
 LINE_HEIGHT = 1.3
@@ -22,86 +34,19 @@ PAD_X = 1.6
 PAD_Y = 1.1
 EPSILON = 0.01
 
-INK = (34, 34, 34)
 MUTED = (110, 110, 110)
 HEADING = (85, 85, 85)
 RULE_LIGHT = (200, 200, 200)
 SHADE = (239, 239, 239)
 
 SKIPPED = frozenset({"head", "style", "title", "script", "footer"})
+CELLS = frozenset({"td", "th"})
+RIGHT = frozenset({"num", "right"})
 WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 TOKEN = re.compile(r"[^ ]+ *| +")
 WIDTH = re.compile(r"width:\s*([\d.]+)%")
 SPACE_AFTER = {"p": 2.0, "h1": 3.0, "columns": 6.0, "lines": 4.0}
 SPACE_BEFORE = {"note": 1.5}
-
-Color = tuple[int, int, int]
-
-
-class TextStyle(NamedTuple):
-    """Size in points, weight and colour of a run of text."""
-
-    size: float = 9.0
-    bold: bool = False
-    color: Color = INK
-
-
-class Run(NamedTuple):
-    """Text in one style."""
-
-    text: str
-    style: TextStyle
-
-
-class Text(NamedTuple):
-    """A run placed at x and at its baseline, y from the top of its band."""
-
-    x: float
-    y: float
-    text: str
-    style: TextStyle
-
-
-class Rule(NamedTuple):
-    """A horizontal line across x1..x2 at y."""
-
-    x1: float
-    x2: float
-    y: float
-    width: float
-    color: Color
-
-
-class Fill(NamedTuple):
-    """A filled rectangle behind a row."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-    color: Color
-
-
-Item = Text | Rule | Fill
-
-
-@dataclass(frozen=True)
-class Band:
-    """A strip of a page never split; header is drawn first when it opens a page."""
-
-    height: float
-    items: tuple[Item, ...] = ()
-    header: Band | None = None
-    spacer: bool = False
-    keep_with_next: bool = False
-
-
-@dataclass(frozen=True)
-class Footer:
-    """The running footer: a left text and a right text with {page} and {pages}."""
-
-    left: str
-    right: str
 
 
 class Metrics(Protocol):
@@ -152,19 +97,6 @@ def tag_style(tag: str, attribute: str, style: TextStyle) -> TextStyle:
     if "grand" in names:
         size, bold = 10.5, True
     return TextStyle(size, bold, color)
-
-
-def shifted(items: Iterable[Item], dx: float, dy: float) -> list[Item]:
-    """Items moved by dx, dy."""
-    moved: list[Item] = []
-    for item in items:
-        if isinstance(item, Text):
-            moved.append(Text(item.x + dx, item.y + dy, item.text, item.style))
-        elif isinstance(item, Fill):
-            moved.append(Fill(item.x + dx, item.y + dy, item.w, item.h, item.color))
-        else:
-            moved.append(Rule(item.x1 + dx, item.x2 + dx, item.y + dy, item.width, item.color))
-    return moved
 
 
 @dataclass(frozen=True)
@@ -227,7 +159,7 @@ class Layout:
 
     def paragraph(self, element: Element, x: float, width: float, style: TextStyle) -> list[Band]:
         """One band per printed line of a paragraph or heading."""
-        align_right = element.tag == "h1" or bool(classes(element) & {"num", "right"})
+        align_right = element.tag == "h1" or not RIGHT.isdisjoint(classes(element))
         bands = []
         for line in self.lines(element, style):
             for wrapped, line_width in self.wrap(line, width):
@@ -245,9 +177,8 @@ class Layout:
                 if row.tag == "tr"]
         if not shares:
             shares = [1.0] * max((len(row) for _, row in rows), default=1)
-        widths = [width * share / sum(shares) for share in shares]
-        ruled = "ruled" in classes(element)
-        head = [self.row(row, x, widths, style, "head") for tag, row in rows if tag == "thead"]
+        lefts = list(accumulate((width * share / sum(shares) for share in shares), initial=x))
+        head = [self.row(row, lefts, style, "head", None) for tag, row in rows if tag == "thead"]
         header = None
         if head:
             items: list[Item] = []
@@ -256,30 +187,31 @@ class Layout:
                 items += shifted(band.items, 0, y)
                 y += band.height
             header = Band(y, tuple(items), keep_with_next=True)
-        body = [replace(self.row(row, x, widths, style, "ruled" if ruled else ""), header=header)
-                for tag, row in rows if tag != "thead"]
+        rule = "ruled" if "ruled" in classes(element) else ""
+        body = [self.row(row, lefts, style, rule, header) for tag, row in rows if tag != "thead"]
         return ([header] if header else []) + body
 
-    def row(self, row: Element, x: float, widths: list[float], style: TextStyle, rule: str) -> Band:
+    def row(self, row: Element, lefts: list[float], style: TextStyle, rule: str,
+            header: Band | None) -> Band:
         """One table row: cells side by side, padded, numbers right-aligned."""
         row_style = styled(row, style)
+        last = len(lefts) - 1
         texts: list[Item] = []
         height = 0.0
         column = 0
-        for cell in (child for child in row if child.tag in ("td", "th")):
-            span = int(cell.get("colspan", "1"))
-            left = x + sum(widths[:column])
-            pad_left = PAD_X if column else 0.0
-            column += span
-            pad_right = PAD_X if column < len(widths) else 0.0
-            inner = sum(widths[column - span:column]) - pad_left - pad_right
-            align_right = bool(classes(cell) & {"num", "right"})
+        for cell in row:
+            if cell.tag not in CELLS:
+                continue
+            left = lefts[column] + (PAD_X if column else 0.0)
+            column = min(column + int(cell.get("colspan", 1)), last)
+            inner = lefts[column] - (PAD_X if column < last else 0.0) - left
+            align_right = not RIGHT.isdisjoint(classes(cell))
             y = PAD_Y
             for line in self.lines(cell, styled(cell, row_style)):
                 for wrapped, line_width in self.wrap(line, inner):
-                    y += self.place(texts, wrapped, line_width, left + pad_left, y, inner, align_right)
+                    y += self.place(texts, wrapped, line_width, left, y, inner, align_right)
             height = max(height, y + PAD_Y)
-        right = x + sum(widths)
+        x, right = lefts[0], lefts[-1]
         names = classes(row)
         decor: list[Item] = []
         if "due" in names:
@@ -290,7 +222,7 @@ class Layout:
             decor.append(Rule(x, right, height, 0.3, INK))
         elif rule == "ruled":
             decor.append(Rule(x, right, height, 0.1, RULE_LIGHT))
-        return Band(height, tuple(decor + texts))
+        return Band(height, tuple(decor + texts), header)
 
     def lines(self, element: Element, style: TextStyle) -> list[list[Run]]:
         """The element's inline content as runs, split into lines at <br/>."""
@@ -388,26 +320,3 @@ def append_run(line: list[Run], run: Run) -> None:
         line[-1] = Run(line[-1].text + run.text, run.style)
     else:
         line.append(run)
-
-
-def paginate(bands: list[Band], top: float, bottom: float) -> list[list[tuple[float, Band]]]:
-    """Bands placed on pages: (y, band) per page; a table's header opens each page it continues on."""
-    pages: list[list[tuple[float, Band]]] = [[]]
-    y = top
-    for index, band in enumerate(bands):
-        if band.spacer and not pages[-1]:
-            continue
-        needed = band.height
-        if band.keep_with_next and index + 1 < len(bands):
-            needed += bands[index + 1].height
-        if pages[-1] and y + needed > bottom:
-            pages.append([])
-            y = top
-            if band.spacer:
-                continue
-            if band.header is not None:
-                pages[-1].append((y, band.header))
-                y += band.header.height
-        pages[-1].append((y, band))
-        y += band.height
-    return pages
