@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
 from billing.common.v1 import common_pb2
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from kernel.errors import InvalidInputError
 from kernel.eventstore import ENVELOPE_FIELDS, event_type, to_jsonable
@@ -26,6 +27,13 @@ def money_from_proto(message: common_pb2.Money, field: str) -> Money:
         return Money.of(message.amount, message.currency)
     except MoneyError as error:
         raise InvalidInputError(field, str(error)) from None
+
+
+def instant_to_proto(instant: datetime) -> Timestamp:
+    """An aware instant as a protobuf Timestamp (UTC)."""
+    message = Timestamp()
+    message.FromDatetime(instant.astimezone(UTC))
+    return message
 
 
 def id_from_wire(text: str, field: str) -> UUID:

@@ -47,8 +47,9 @@ DDL = [
         "due_date date", "bill_run_id uuid")),
     "CREATE INDEX IF NOT EXISTS invoice_directory_by_account"
     " ON invoice.invoice_directory (tenant_id, account_id, period_start)",
-    "CREATE INDEX IF NOT EXISTS invoice_directory_open"
-    " ON invoice.invoice_directory (tenant_id, due_date) WHERE status IN ('issued', 'partially_paid')",
+    "DROP INDEX IF EXISTS invoice.invoice_directory_open",
+    "CREATE INDEX IF NOT EXISTS invoice_directory_open_by_due"
+    " ON invoice.invoice_directory (due_date) WHERE status IN ('issued', 'partially_paid')",
     "CREATE TABLE IF NOT EXISTS invoice.subscription_directory ("
     " subscription_id uuid PRIMARY KEY, tenant_id uuid NOT NULL, account_id uuid NOT NULL,"
     " snapshot jsonb NOT NULL)",
@@ -293,15 +294,6 @@ class Directory:
         )
         return [row["invoice_id"] for row in rows]
 
-    async def subscriptions_of(self, tenant_id: UUID, account_id: UUID) -> list[UUID]:
-        """The account's subscriptions."""
-        rows = await self.fetch(
-            "SELECT subscription_id FROM invoice.subscription_directory"
-            " WHERE tenant_id = $1 AND account_id = $2 ORDER BY snapshot->>'start_date',"
-            " subscription_id", tenant_id, account_id,
-        )
-        return [row["subscription_id"] for row in rows]
-
     async def last_bill_date(self, tenant_id: UUID, account_id: UUID) -> date | None:
         """The end of the latest period invoiced for the account (or its parent), or None."""
         rows = await self.fetch(
@@ -328,14 +320,11 @@ class Directory:
         )
         return [row["bill_run_id"] for row in rows]
 
-    async def overdue_candidates(
-        self, tenant_id: UUID | None, today: date
-    ) -> list[tuple[UUID, UUID]]:
-        """(tenant, invoice) of issued or partly paid invoices past their due date."""
+    async def overdue_candidates(self, today: date) -> list[tuple[UUID, UUID]]:
+        """(tenant, invoice) of issued or partly paid invoices past their due date, all tenants."""
         rows = await self.fetch(
             "SELECT tenant_id, invoice_id FROM invoice.invoice_directory"
-            " WHERE status IN ('issued', 'partially_paid') AND due_date < $1"
-            " AND ($2::uuid IS NULL OR tenant_id = $2)", today, tenant_id,
+            " WHERE status IN ('issued', 'partially_paid') AND due_date < $1", today,
         )
         return [(row["tenant_id"], row["invoice_id"]) for row in rows]
 

@@ -17,6 +17,7 @@ from services.invoice.application import InvoiceApplication
 from services.invoice.directory import Directory
 from services.invoice.domain.billing import BillRun
 from services.invoice.domain.errors import InvalidTaxError
+from services.invoice.domain.subscriptions import Subscription
 from services.invoice.domain.taxes import TaxRate
 from services.invoice.wire import (
     bill_run_to_proto,
@@ -55,10 +56,10 @@ class BillingRpcs:
         return schedule.today(self.parts.clock.now())
 
     async def _subscription_reply(
-        self, tenant_id: UUID, subscription: object
+        self, tenant_id: UUID, subscription: Subscription
     ) -> invoice_pb2.Subscription:
         self.on_saved()
-        return subscription_to_proto(subscription, await self.today(tenant_id))  # type: ignore[arg-type]
+        return subscription_to_proto(subscription, await self.today(tenant_id))
 
     @maps_domain_errors
     async def Subscribe(

@@ -11,9 +11,9 @@ from uuid import UUID
 import grpc
 from billing.common.v1 import common_pb2
 from billing.rating.v1 import rating_pb2, rating_pb2_grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from kernel.money import Money
+from kernel.wire import instant_to_proto
 from services.invoice.domain.drafting import UsageGroup
 
 RATING_TIMEOUT = 120
@@ -45,8 +45,8 @@ class Selection:
     def to_proto(self) -> rating_pb2.UsageSelection:
         """On the wire."""
         return rating_pb2.UsageSelection(
-            account_id=str(self.account_id), period_start=timestamp(self.start),
-            period_end=timestamp(self.end), previous_watermark=self.previous_watermark,
+            account_id=str(self.account_id), period_start=instant_to_proto(self.start),
+            period_end=instant_to_proto(self.end), previous_watermark=self.previous_watermark,
             watermark=self.watermark)
 
 
@@ -77,13 +77,6 @@ class BillingUsage(Protocol):
     async def rederive(self, tenant_id: UUID, selection: Selection) -> list[GroupCheck]:
         """The selection's groups as stored and re-priced with the recorded tariff versions."""
         ...
-
-
-def timestamp(instant: datetime) -> Timestamp:
-    """A protobuf Timestamp for a UTC instant."""
-    message = Timestamp()
-    message.FromDatetime(instant.astimezone(UTC))
-    return message
 
 
 def money(message: common_pb2.Money) -> Money:

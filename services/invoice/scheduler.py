@@ -68,7 +68,7 @@ class BillRunScheduler:
         """Mark issued invoices past their due date (UTC today) overdue."""
         today = self.clock.now().date()
         marked = 0
-        for tenant_id, invoice_id in await self.directory.overdue_candidates(None, today):
+        for tenant_id, invoice_id in await self.directory.overdue_candidates(today):
             if await asyncio.to_thread(self.crediting.mark_overdue, tenant_id, invoice_id, today):
                 marked += 1
         return marked

@@ -12,7 +12,7 @@ from services.invoice.domain.accounts import Account
 from services.invoice.domain.catalog import Plan
 from services.invoice.domain.cycles import period_containing
 from services.invoice.domain.errors import (
-    IdentityChangedConcurrentlyError,
+    AccountChangedConcurrentlyError,
     InvalidSubscriptionError,
     OverlappingSubscriptionError,
     SubscriptionNotFoundError,
@@ -70,7 +70,7 @@ class Subscriptions:
         try:
             self.app.save(account, subscription)
         except IntegrityError:
-            raise IdentityChangedConcurrentlyError(
+            raise AccountChangedConcurrentlyError(
                 "the account changed concurrently; try again") from None
         return subscription
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 import asyncpg
 from billing.common.v1 import common_pb2
 from billing.rating.v1 import rating_pb2
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from kernel.money import Money
-from kernel.wire import id_from_wire, money_to_proto
+from kernel.wire import id_from_wire, instant_to_proto, money_to_proto
 from services.rating.billing_reads import BillingGroup
 from services.rating.rederiving import Rederivation
 from services.rating.selections import UsageSelection
@@ -25,13 +24,6 @@ def selection_from_proto(message: rating_pb2.UsageSelection, field: str) -> Usag
     ).check(field)
 
 
-def timestamp(instant: datetime) -> Timestamp:
-    """An instant on the wire."""
-    message = Timestamp()
-    message.FromDatetime(instant.astimezone(UTC))
-    return message
-
-
 def group_to_proto(group: BillingGroup) -> rating_pb2.BillingGroup:
     """A billing group on the wire."""
     key = group.key
@@ -40,8 +32,8 @@ def group_to_proto(group: BillingGroup) -> rating_pb2.BillingGroup:
         service_type=key.service_type, destination_class=key.destination_class, unit=key.unit,
         quantity=str(group.quantity), amount=money_to_proto(group.money),
         record_count=group.record_count, digest=group.digest,
-        first_started_at=timestamp(group.first_started_at),
-        last_started_at=timestamp(group.last_started_at),
+        first_started_at=instant_to_proto(group.first_started_at),
+        last_started_at=instant_to_proto(group.last_started_at),
     )
 
 

@@ -149,3 +149,7 @@ class InvoiceNotVoidableError(PreconditionError):
 
 class BillRunInFutureError(InvalidInputError):
     """A bill run for a period that has not ended yet."""
+
+
+class AccountChangedConcurrentlyError(ConflictError):
+    """The account changed while this change was being saved; try again."""
