@@ -10,6 +10,7 @@ import asyncio
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -89,6 +90,14 @@ TOPICS = [
 BATCH = 500
 STATUS_OF = {"PartiallyPaid": "partially_paid", "Paid": "paid", "BecameOverdue": "overdue",
              "Voided": "void"}
+
+
+@dataclass(frozen=True)
+class InvoiceScope:
+    """Whose invoices a listing covers: one account's or one bill run's."""
+
+    account_id: UUID | None = None
+    bill_run_id: UUID | None = None
 
 
 class Writes:
@@ -293,6 +302,21 @@ class Directory:
             " WHERE tenant_id = $1 AND account_id = $2 ORDER BY period_start", tenant_id, account_id,
         )
         return [row["invoice_id"] for row in rows]
+
+    async def invoice_page(
+        self, tenant_id: UUID, scope: InvoiceScope, limit: int, after: tuple[date, UUID] | None
+    ) -> list[tuple[date, UUID]]:
+        """(period start, id) of a page of an account's or a bill run's invoices, oldest first."""
+        column = "account_id" if scope.account_id is not None else "bill_run_id"
+        rows = await self.fetch(
+            "SELECT period_start, invoice_id FROM invoice.invoice_directory"
+            f" WHERE tenant_id = $1 AND {column} = $2"
+            " AND ($3::date IS NULL OR (period_start, invoice_id) > ($3, $4))"
+            " ORDER BY period_start, invoice_id LIMIT $5",
+            tenant_id, scope.account_id or scope.bill_run_id,
+            after[0] if after else None, after[1] if after else None, limit,
+        )
+        return [(row["period_start"], row["invoice_id"]) for row in rows]
 
     async def last_bill_date(self, tenant_id: UUID, account_id: UUID) -> date | None:
         """The end of the latest period invoiced for the account (or its parent), or None."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -11,9 +12,10 @@ from billing.invoice.v1 import invoice_pb2
 
 from kernel.errors import InvalidInputError
 from kernel.grpc import maps_domain_errors
+from kernel.paging import decode_page_token, encode_page_token, page_limit
 from kernel.wire import id_from_wire
 from services.invoice.application import InvoiceApplication
-from services.invoice.directory import Directory
+from services.invoice.directory import Directory, InvoiceScope
 from services.invoice.documents import credit_note_document, invoice_document, render
 from services.invoice.domain.credit_notes import CreditNote
 from services.invoice.grpc_billing import Context
@@ -48,14 +50,28 @@ class DocumentRpcs:
         self, request: invoice_pb2.ListInvoicesRequest, context: Context
     ) -> invoice_pb2.ListInvoicesResponse:
         tenant_id = id_from_wire(request.tenant_id, "tenant_id")
+        scope = await self.invoice_scope(tenant_id, request)
+        limit = page_limit(request.page_size)
+        after = decode_page_token(request.page_token, (date.fromisoformat, UUID))
+        keys = await self.directory.invoice_page(
+            tenant_id, scope, limit, (after[0], after[1]) if after else None)
+        invoices = await asyncio.to_thread(
+            lambda: [self.app.get_invoice(tenant_id, invoice_id) for _, invoice_id in keys]
+        )
+        next_token = encode_page_token(list(keys[-1])) if len(keys) == limit else ""
+        return invoice_pb2.ListInvoicesResponse(
+            invoices=[invoice_to_proto(i) for i in invoices], next_page_token=next_token)
+
+    async def invoice_scope(
+        self, tenant_id: UUID, request: invoice_pb2.ListInvoicesRequest
+    ) -> InvoiceScope:
+        """One account's invoices (the account must be the tenant's) or one bill run's."""
+        if request.bill_run_id and not request.account_id:
+            return InvoiceScope(bill_run_id=id_from_wire(request.bill_run_id, "bill_run_id"))
         account = await asyncio.to_thread(
             self.app.get_account, tenant_id, id_from_wire(request.account_id, "account_id")
         )
-        invoice_ids = await self.directory.invoices_of(tenant_id, account.id)
-        invoices = await asyncio.to_thread(
-            lambda: [self.app.get_invoice(tenant_id, invoice_id) for invoice_id in invoice_ids]
-        )
-        return invoice_pb2.ListInvoicesResponse(invoices=[invoice_to_proto(i) for i in invoices])
+        return InvoiceScope(account_id=account.id)
 
     @maps_domain_errors
     async def VoidInvoice(

@@ -10,7 +10,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from kernel.eventstore import BillingApplication
-from services.payment.domain import (
+from services.payment.domain.payments import (
     InvalidPaymentError,
     InvoiceDue,
     Payment,

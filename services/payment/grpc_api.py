@@ -18,7 +18,7 @@ from services.payment.application import (
     PaymentApplication,
     RecordPayment,
 )
-from services.payment.domain import Payment, PaymentRequest
+from services.payment.domain.payments import Payment, PaymentRequest
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from billing.invoice.v1 import invoice_pb2, invoice_pb2_grpc
 
 from kernel.money import Money
 from services.payment.application import InvoiceServiceUnavailableError
-from services.payment.domain import InvoiceDue, InvoiceNotFoundError
+from services.payment.domain.payments import InvoiceDue, InvoiceNotFoundError
 
 
 class GrpcInvoiceLookup:

@@ -6,7 +6,7 @@ from typing import Any
 
 from billing.invoice.v1 import invoice_pb2
 from billing.notify.v1 import notify_pb2
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from services.gateway.billing_models import VoidRequest
 from services.gateway.deps import STAFF, WRITERS, Clients, allow, check_own_account, clients
@@ -76,12 +76,15 @@ async def get_invoice(
 async def list_invoices(
     account_id: str, caller: Principal = Depends(allow(*STAFF, Role.CUSTOMER)),
     c: Clients = Depends(clients),
+    page_size: int = Query(default=100, ge=1, le=1000), page_token: str = "",
 ) -> dict[str, Any]:
-    """An account's invoices, oldest period first."""
+    """An account's invoices, oldest period first, paged (`next_page_token` is empty on the last page)."""
     check_own_account(caller, account_id)
     response = await c.invoice.ListInvoices(invoice_pb2.ListInvoicesRequest(
-        tenant_id=str(caller.tenant_id), account_id=account_id), timeout=c.timeout)
-    return {"invoices": [jsonable(invoice) for invoice in response.invoices]}
+        tenant_id=str(caller.tenant_id), account_id=account_id, page_size=page_size,
+        page_token=page_token), timeout=c.timeout)
+    return {"invoices": [jsonable(invoice) for invoice in response.invoices],
+            "next_page_token": response.next_page_token}
 
 
 @router.post("/invoices/{invoice_id}/void")

@@ -6,7 +6,7 @@ from uuid import UUID, uuid4
 
 from kernel.money import Money
 from services.payment.application import PaymentApplication
-from services.payment.domain import InvoiceDue, InvoiceNotFoundError, PaymentRequest
+from services.payment.domain.payments import InvoiceDue, InvoiceNotFoundError, PaymentRequest
 
 
 class FakeInvoices:

@@ -10,7 +10,7 @@ import pytest
 from kernel.errors import DomainError
 from kernel.money import Money
 from services.payment.application import PaymentApplication, RecordPayment
-from services.payment.domain import (
+from services.payment.domain.payments import (
     IdempotencyKeyReusedError,
     InvalidPaymentError,
     InvoiceNotFoundError,

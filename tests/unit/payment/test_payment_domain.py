@@ -10,7 +10,7 @@ import pytest
 from kernel.eventstore import event_envelope
 from kernel.ids import derived_id
 from kernel.money import Money
-from services.payment.domain import (
+from services.payment.domain.payments import (
     IdempotencyKeyReusedError,
     InvalidPaymentError,
     InvoiceDue,

@@ -622,18 +622,26 @@ class GetInvoiceRequest(_message.Message):
     def __init__(self, tenant_id: _Optional[str] = ..., invoice_id: _Optional[str] = ...) -> None: ...
 
 class ListInvoicesRequest(_message.Message):
-    __slots__ = ("tenant_id", "account_id")
+    __slots__ = ("tenant_id", "account_id", "bill_run_id", "page_size", "page_token")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    BILL_RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     account_id: str
-    def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ...) -> None: ...
+    bill_run_id: str
+    page_size: int
+    page_token: str
+    def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ..., bill_run_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ListInvoicesResponse(_message.Message):
-    __slots__ = ("invoices",)
+    __slots__ = ("invoices", "next_page_token")
     INVOICES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     invoices: _containers.RepeatedCompositeFieldContainer[Invoice]
-    def __init__(self, invoices: _Optional[_Iterable[_Union[Invoice, _Mapping]]] = ...) -> None: ...
+    next_page_token: str
+    def __init__(self, invoices: _Optional[_Iterable[_Union[Invoice, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class VoidInvoiceRequest(_message.Message):
     __slots__ = ("tenant_id", "invoice_id", "reason")

@@ -1,0 +1,1 @@
+"""The payment domain: payments, the customer ledger, dunning (no I/O)."""
