@@ -129,15 +129,6 @@ class BillRunCreate(Strict):
     bill_date: Day = Field(description="the first day after the billed periods, not after today")
 
 
-class PaymentCreate(Strict):
-    """A payment received for an invoice."""
-
-    invoice_id: str
-    amount: MoneyBody
-    method: str = Field(default="bank_transfer", examples=["bank_transfer"])
-    reference: str = Field(default="", max_length=200)
-
-
 class ApiKeyCreate(Strict):
     """A new API key of the caller's tenant."""
 

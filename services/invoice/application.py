@@ -382,14 +382,16 @@ class InvoiceApplication(BillingApplication):
             return False
         return True
 
-    def apply_payment(
-        self, tenant_id: UUID, invoice_id: UUID, payment_id: UUID, amount: Money,
-        tracking: Tracking,
+    def apply_allocations(
+        self, tenant_id: UUID, allocations: list[tuple[UUID, UUID, Money]], tracking: Tracking,
     ) -> None:
-        """Apply a payment to an invoice, recording the consumer position in the same save."""
-        invoice = self.get_invoice(tenant_id, invoice_id)
-        invoice.apply_payment(payment_id, amount)
-        self.save_tracked(tracking, invoice)
+        """Apply what the customer ledger allocated, recording the consumer position in the same save."""
+        invoices: dict[UUID, Invoice] = {}
+        for allocation_id, invoice_id, amount in allocations:
+            invoice = invoices.get(invoice_id) or self.get_invoice(tenant_id, invoice_id)
+            invoice.apply_allocation(allocation_id, amount)
+            invoices[invoice_id] = invoice
+        self.save_tracked(tracking, *invoices.values())
 
     def is_processed(self, tracking: Tracking) -> bool:
         """True when the upstream notification was already applied."""

@@ -79,7 +79,7 @@ DDL = [
 
 ACCOUNT_EVENTS = ("Opened", "BillingSetUp", "BillingDetailsChanged", "Suspended", "Reactivated",
                   "Closed", "ChargeAdded")
-INVOICE_EVENTS = ("Drafted", "Finalized", "PartiallyPaid", "Paid", "BecameOverdue", "Voided")
+INVOICE_EVENTS = ("Drafted", "Finalized", "PartiallyPaid", "Paid", "BecameOverdue", "Voided", "Reopened")
 SUBSCRIPTION_EVENTS = ("Started", "PlanChanged", "Cancelled", "DiscountAdded")
 TOPICS = [
     *(f"{Account.__module__}:Account.{name}" for name in ACCOUNT_EVENTS),
@@ -89,6 +89,7 @@ TOPICS = [
 ]
 BATCH = 500
 STATUS_OF = {"PartiallyPaid": "partially_paid", "Paid": "paid", "BecameOverdue": "overdue",
+             "Reopened": "issued",
              "Voided": "void"}
 
 

@@ -14,7 +14,7 @@ from kernel.outbox import NotificationRelay, relay_ddl
 from kernel.runtime import Lifecycle, bootstrap_process
 from services.invoice.application import InvoiceApplication
 from services.invoice.bill_runs import BillRunner
-from services.invoice.consumers import PAYMENT_RECORDED_SUBJECT, PaymentRecordedHandler
+from services.invoice.consumers import LEDGER_DURABLE, LEDGER_SUBJECT, LedgerAllocationsHandler
 from services.invoice.crediting import Crediting
 from services.invoice.directory import DDL, Directory
 from services.invoice.grpc_api import InvoiceServicer
@@ -52,8 +52,8 @@ async def main() -> None:
     crediting = Crediting(app)
     scheduler = BillRunScheduler(app, directory, bill_runner, crediting, clock,
                                  settings.scheduler_interval_seconds)
-    payments = PullConsumer(js, EVENTS_STREAM, "invoice-payments", PAYMENT_RECORDED_SUBJECT,
-                            PaymentRecordedHandler(app, relay.nudge))
+    payments = PullConsumer(js, EVENTS_STREAM, LEDGER_DURABLE, LEDGER_SUBJECT,
+                            LedgerAllocationsHandler(app, relay.nudge))
     lifecycle = Lifecycle(settings, SERVICE)
     lifecycle.start_worker(relay.run)
     lifecycle.start_worker(payments.run)

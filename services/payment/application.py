@@ -1,51 +1,50 @@
-"""The payment application: record payments against invoices and read them back."""
+"""The payment application: payments, ledgers and wallets stored as events (synchronous)."""
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, Tracking
 
-from kernel.eventstore import BillingApplication
-from services.payment.domain.payments import (
-    InvalidPaymentError,
-    InvoiceDue,
-    Payment,
-    PaymentNotFoundError,
-    PaymentRequest,
-    payment_id_for_key,
-)
+from kernel.errors import ConflictError
+from kernel.eventstore import BillingApplication, TenantAggregate
+from services.payment.domain.errors import InvalidPaymentError, PaymentNotFoundError
+from services.payment.domain.ledger import CustomerLedger, ledger_id
+from services.payment.domain.methods import Wallet, wallet_id
+from services.payment.domain.payments import Payment
 
-AGGREGATE_TYPE = "payment"
-
-
-class InvoiceServiceUnavailableError(Exception):
-    """The invoice service could not be asked: down, too slow, or answering nonsense."""
+AGGREGATE_TYPES: dict[str, type[TenantAggregate]] = {
+    "payment": Payment, "ledger": CustomerLedger, "wallet": Wallet,
+}
+MAX_ATTEMPTS = 8
+T = TypeVar("T")
 
 
-class InvoiceLookup(Protocol):
-    """Port: what the invoice service says an invoice is and still owes."""
-
-    async def invoice_due(self, tenant_id: UUID, invoice_id: UUID) -> InvoiceDue:
-        """The tenant's invoice; InvoiceNotFoundError or InvoiceServiceUnavailableError if not."""
-        ...
+class ConcurrentChangeError(ConflictError):
+    """Others kept changing the same account while this change was retried."""
 
 
 class PaymentApplication(BillingApplication):
-    """Payments, stored as events (synchronous: call it from asyncio through a thread)."""
+    """Payments, customer ledgers and wallets."""
 
-    def find_payment(self, tenant_id: UUID, payment_id: UUID) -> Payment | None:
-        """The tenant's payment, or None (another tenant's payment is None too)."""
+    def load(self, kind: type[TenantAggregate], tenant_id: UUID, aggregate_id: UUID) -> Any:
+        """The tenant's aggregate of that kind, or None (another tenant's is None too)."""
         try:
-            payment: Any = self.repository.get(payment_id)
+            found: Any = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
-        if not isinstance(payment, Payment) or not payment.belongs_to(tenant_id):
+        if not isinstance(found, kind) or not found.belongs_to(tenant_id):
             return None
-        return payment
+        return found
+
+    def find_payment(self, tenant_id: UUID, payment_id: UUID) -> Payment | None:
+        """The tenant's payment, or None."""
+        found: Payment | None = self.load(Payment, tenant_id, payment_id)
+        return found
 
     def get_payment(self, tenant_id: UUID, payment_id: UUID) -> Payment:
         """The tenant's payment."""
@@ -54,49 +53,48 @@ class PaymentApplication(BillingApplication):
             raise PaymentNotFoundError(payment_id)
         return payment
 
-    def payment_already_recorded(self, request: PaymentRequest) -> Payment | None:
-        """The payment the request's idempotency key recorded before, if it did."""
-        if not request.idempotency_key:
-            return None
-        payment = self.find_payment(
-            request.tenant_id, payment_id_for_key(request.tenant_id, request.idempotency_key)
-        )
-        if payment is not None:
-            payment.check_same_request(request)
-        return payment
+    def ledger(self, tenant_id: UUID, account_id: UUID, currency: str) -> CustomerLedger:
+        """The account's ledger, new (unsaved) when it has none yet."""
+        found: CustomerLedger | None = self.load(CustomerLedger, tenant_id, ledger_id(tenant_id, account_id))
+        return found or CustomerLedger(tenant_id=tenant_id, account_id=account_id, currency=currency)
 
-    def record_payment(self, request: PaymentRequest, invoice: InvoiceDue) -> Payment:
-        """Record a payment; when a concurrent save won the same key, return its payment."""
-        payment = Payment.record(request, invoice)
-        try:
-            self.save(payment)
-        except IntegrityError:
-            recorded = self.payment_already_recorded(request)
-            if recorded is None:
-                raise
-            return recorded
-        return payment
+    def find_ledger(self, tenant_id: UUID, account_id: UUID) -> CustomerLedger | None:
+        """The account's ledger, or None before anything was invoiced or paid."""
+        found: CustomerLedger | None = self.load(CustomerLedger, tenant_id, ledger_id(tenant_id, account_id))
+        return found
+
+    def wallet(self, tenant_id: UUID, account_id: UUID) -> Wallet:
+        """The account's wallet, new (unsaved) when it has none yet."""
+        found: Wallet | None = self.load(Wallet, tenant_id, wallet_id(tenant_id, account_id))
+        return found or Wallet(tenant_id=tenant_id, account_id=account_id)
+
+    def retrying(self, change: Callable[[], T]) -> T:
+        """Run a load-decide-save change again when a concurrent save won the race."""
+        for _ in range(MAX_ATTEMPTS):
+            try:
+                return change()
+            except IntegrityError:
+                continue
+        raise ConcurrentChangeError("the account kept changing concurrently; try again")
+
+    def save_all(self, *aggregates: Aggregate | None, tracking: Tracking | None = None) -> None:
+        """Save in one transaction (an aggregate with nothing new is skipped)."""
+        changed = [a for a in aggregates if a is not None and a.pending_events]
+        if tracking is not None:
+            self.save_tracked(tracking, *changed)
+        elif changed:
+            self.save(*changed)
+
+    def is_processed(self, tracking: Tracking) -> bool:
+        """True when the upstream notification was already applied."""
+        recorder: Any = self.recorder
+        return bool(recorder.has_tracking_id(tracking.application_name, tracking.notification_id))
 
     def history(self, tenant_id: UUID, aggregate_type: str, aggregate_id: UUID) -> list[Any]:
-        """A payment's events, oldest first, for auditors."""
-        if aggregate_type != AGGREGATE_TYPE:
-            raise InvalidPaymentError("aggregate_type", "unknown_aggregate_type")
-        self.get_payment(tenant_id, aggregate_id)
+        """An aggregate's events, oldest first, for auditors."""
+        kind = AGGREGATE_TYPES.get(aggregate_type)
+        if kind is None:
+            raise InvalidPaymentError("aggregate_type", f"one of {sorted(AGGREGATE_TYPES)}")
+        if self.load(kind, tenant_id, aggregate_id) is None:
+            raise PaymentNotFoundError(aggregate_id)
         return list(self.events.get(aggregate_id))
-
-
-class RecordPayment:
-    """Use case: record a payment once per idempotency key, against an invoice that can take it."""
-
-    def __init__(self, app: PaymentApplication, invoices: InvoiceLookup) -> None:
-        self.app = app
-        self.invoices = invoices
-
-    async def __call__(self, request: PaymentRequest) -> Payment:
-        """The payment recorded for the request (the earlier one when the key was used before)."""
-        request.check()
-        recorded = await asyncio.to_thread(self.app.payment_already_recorded, request)
-        if recorded is not None:
-            return recorded
-        invoice = await self.invoices.invoice_due(request.tenant_id, request.invoice_id)
-        return await asyncio.to_thread(self.app.record_payment, request, invoice)

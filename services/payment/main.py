@@ -1,4 +1,4 @@
-"""Composition root of the payment service: settings, storage, NATS relay, gRPC server."""
+"""Composition root of the payment service: settings, storage, gateway, consumers, relay, gRPC server."""
 
 from __future__ import annotations
 
@@ -9,9 +9,19 @@ from billing.payment.v1 import payment_pb2_grpc
 from kernel import database, messaging, outbox, runtime
 from kernel.grpc import GrpcServer, channel
 from services.payment.application import PaymentApplication
+from services.payment.collecting import Collecting
+from services.payment.consumers import (
+    INVOICE_EVENTS_DURABLE,
+    INVOICE_EVENTS_SUBJECT,
+    InvoiceEventsHandler,
+)
+from services.payment.gateways.config import build_gateway
 from services.payment.grpc_api import PaymentServicer
-from services.payment.invoices import GrpcInvoiceLookup
+from services.payment.invoices import GrpcInvoices
+from services.payment.positions import DDL as POSITIONS_DDL
+from services.payment.positions import Positions
 from services.payment.settings import Settings
+from services.payment.wallets import Wallets
 
 SERVICE = "payment"
 SCHEMA = "payment"
@@ -23,7 +33,7 @@ async def main() -> None:
     settings = Settings()  # type: ignore[call-arg]
     runtime.bootstrap_process(settings, SERVICE)
     pool = await database.create_pool(settings.database_url)
-    await database.ensure_schema(pool, SCHEMA, outbox.relay_ddl(SCHEMA))
+    await database.ensure_schema(pool, SCHEMA, [*outbox.relay_ddl(SCHEMA), *POSITIONS_DDL])
     env = database.eventsourcing_env(settings.database_url, SCHEMA)
     app = await asyncio.to_thread(PaymentApplication, env)
     nc = await messaging.connect(settings.nats_url, SERVICE)
@@ -31,17 +41,24 @@ async def main() -> None:
     await messaging.ensure_stream(js, messaging.EVENTS_STREAM)
     relay = outbox.NotificationRelay(SERVICE, app, js, pool, SCHEMA)
     invoice_channel = channel(settings.invoice_grpc)
-    invoices = GrpcInvoiceLookup(invoice_channel, settings.invoice_timeout_seconds)
-    servicer = PaymentServicer(app, invoices, on_saved=relay.nudge)
+    invoices = GrpcInvoices(invoice_channel, settings.invoice_timeout_seconds)
+    gateway = build_gateway(settings)
+    collecting = Collecting(app, invoices, gateway, relay.nudge)
+    wallets = Wallets(app, gateway, collecting, relay.nudge)
+    positions = Positions(app, pool)
+    invoice_events = messaging.PullConsumer(
+        js, messaging.EVENTS_STREAM, INVOICE_EVENTS_DURABLE, INVOICE_EVENTS_SUBJECT,
+        InvoiceEventsHandler(app, invoices, relay.nudge))
     lifecycle = runtime.Lifecycle(settings, SERVICE)
     lifecycle.start_worker(relay.run)
+    lifecycle.start_worker(invoice_events.run)
     lifecycle.on_shutdown(nc.drain)
     lifecycle.on_shutdown(pool.close)
+    lifecycle.on_shutdown(gateway.close)
     lifecycle.on_shutdown(lambda: invoice_channel.close(None))
     lifecycle.on_shutdown(lambda: asyncio.to_thread(app.close))
-    server = GrpcServer(
-        [(payment_pb2_grpc.add_PaymentServiceServicer_to_server, servicer, GRPC_SERVICE_NAME)]
-    )
+    server = GrpcServer([(payment_pb2_grpc.add_PaymentServiceServicer_to_server,
+                          PaymentServicer(app, collecting, wallets, positions), GRPC_SERVICE_NAME)])
     await lifecycle.serve(server)
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 
 from kernel.settings import ServiceSettings
+from services.payment.gateways.config import GatewaySettings
 
 
-class Settings(ServiceSettings):
-    """The payment service's settings: the common ones plus where the invoice service is."""
+class Settings(ServiceSettings, GatewaySettings):
+    """The payment service's settings: the common ones, the payment gateway, the invoice service."""
 
     invoice_grpc: str = Field(description="host:port of the invoice service's gRPC server")
     invoice_timeout_seconds: float = Field(

@@ -213,6 +213,38 @@ class Invoice(TenantAggregate):
         elif self.amount_paid.is_positive and self.status != "partially_paid":
             self._partially_paid(amount_due=self.amount_due)
 
+    def apply_allocation(self, allocation_id: UUID, amount: Money) -> bool:
+        """The customer ledger settled (or, negative, re-opened) part of this invoice; applied once."""
+        if allocation_id in self.payment_ids:
+            return False
+        self.check_currency_of(amount)
+        if amount.is_positive:
+            self._payment_applied(payment_id=allocation_id, amount=amount)
+        else:
+            self._payment_reversed(payment_id=allocation_id, amount=-amount)
+        if self.status not in ("draft", "void"):
+            self._resettle()
+        return True
+
+    def _resettle(self) -> None:
+        if not self.amount_due.is_positive:
+            if self.status != "paid":
+                self._paid(amount_paid=self.amount_paid)
+        elif self.amount_paid.is_positive:
+            if self.status not in ("partially_paid", "overdue"):
+                self._partially_paid(amount_due=self.amount_due)
+        elif self.status in ("paid", "partially_paid"):
+            self._reopened(amount_due=self.amount_due)
+
+    @event("PaymentReversed")
+    def _payment_reversed(self, payment_id: UUID, amount: Money) -> None:
+        self.payment_ids.append(payment_id)
+        self.amount_paid = self.amount_paid - amount
+
+    @event("Reopened")
+    def _reopened(self, amount_due: Money) -> None:
+        self.status = "issued"
+
     @event("PaymentApplied")
     def _payment_applied(self, payment_id: UUID, amount: Money) -> None:
         self.payment_ids.append(payment_id)

@@ -19,8 +19,13 @@ import kernel.grpc
 from kernel import database, messaging, outbox
 from kernel.grpc import GrpcServer
 from services.payment.application import PaymentApplication
+from services.payment.collecting import Collecting
+from services.payment.gateways.simulator import SimulatorGateway
 from services.payment.grpc_api import PaymentServicer
-from services.payment.invoices import GrpcInvoiceLookup
+from services.payment.invoices import GrpcInvoices
+from services.payment.positions import DDL as POSITIONS_DDL
+from services.payment.positions import Positions
+from services.payment.wallets import Wallets
 
 SCHEMA = "payment"
 PAYMENT_SERVICE = "billing.payment.v1.PaymentService"
@@ -28,19 +33,31 @@ INVOICE_SERVICE = "billing.invoice.v1.InvoiceService"
 
 
 class StandInInvoiceService(invoice_pb2_grpc.InvoiceServiceServicer):
-    """Answers GetInvoice from a dictionary of each tenant's invoices."""
+    """Answers GetInvoice and GetAccount from dictionaries of each tenant's invoices and accounts."""
 
     def __init__(self) -> None:
         self.invoices: dict[tuple[str, str], invoice_pb2.Invoice] = {}
+        self.accounts: dict[tuple[str, str], invoice_pb2.Account] = {}
+
+    def add_account(self, tenant_id: UUID, currency: str = "EUR") -> invoice_pb2.Account:
+        """Give the tenant an account."""
+        account = invoice_pb2.Account(account_id=str(uuid4()), currency=currency, status="active")
+        self.accounts[(str(tenant_id), account.account_id)] = account
+        return account
 
     def add(
-        self, tenant_id: UUID, status: str = "finalized", amount_due: str = "100.00",
-        currency: str = "EUR",
+        self, tenant_id: UUID, status: str = "issued", amount_due: str = "100.00",
+        currency: str = "EUR", account_id: str = "", issue_date: str = "2026-10-01",
     ) -> invoice_pb2.Invoice:
-        """Give the tenant an invoice."""
+        """Give the tenant an invoice (of a new account unless one is named)."""
+        if not account_id:
+            account_id = self.add_account(tenant_id, currency).account_id
         invoice = invoice_pb2.Invoice(
-            invoice_id=str(uuid4()), account_id=str(uuid4()), number="INV-00000001",
-            status=status, amount_due=common_pb2.Money(amount=amount_due, currency=currency),
+            invoice_id=str(uuid4()), account_id=account_id,
+            number=f"INV-{len(self.invoices) + 1:08d}", status=status,
+            total=common_pb2.Money(amount=amount_due, currency=currency),
+            amount_due=common_pb2.Money(amount=amount_due, currency=currency),
+            issue_date=issue_date, due_date="2026-10-15",
         )
         self.invoices[(str(tenant_id), invoice.invoice_id)] = invoice
         return invoice
@@ -53,6 +70,15 @@ class StandInInvoiceService(invoice_pb2_grpc.InvoiceServiceServicer):
         if invoice is None:
             await context.abort(grpc.StatusCode.NOT_FOUND, "invoice not found")
         return invoice
+
+    async def GetAccount(
+        self, request: invoice_pb2.GetAccountRequest, context: grpc.aio.ServicerContext
+    ) -> invoice_pb2.Account:
+        """The tenant's account, or NOT_FOUND."""
+        account = self.accounts.get((request.tenant_id, request.account_id))
+        if account is None:
+            await context.abort(grpc.StatusCode.NOT_FOUND, "account not found")
+        return account
 
 
 async def start_invoice_server(service: StandInInvoiceService) -> tuple[GrpcServer, str]:
@@ -77,6 +103,7 @@ class PaymentStack:
     channels: list[grpc.aio.Channel]
     payments: payment_pb2_grpc.PaymentServiceStub
     health: health_pb2_grpc.HealthStub
+    collecting: Collecting
 
     async def close(self) -> None:
         """Stop everything that was started."""
@@ -89,10 +116,12 @@ class PaymentStack:
         await asyncio.to_thread(self.app.close)
 
 
-async def start_payment_stack(database_url: str, nats_url: str) -> PaymentStack:
-    """Wire the real servicer, application, relay and invoice adapter, as main() does."""
+async def start_payment_stack(
+    database_url: str, nats_url: str, psp_url: str = "http://127.0.0.1:9", psp_secret: str = "test-secret",
+) -> PaymentStack:
+    """Wire the real servicer, application, relay, invoice adapter and PSP adapter, as main() does."""
     pool = await database.create_pool(database_url)
-    await database.ensure_schema(pool, SCHEMA, outbox.relay_ddl(SCHEMA))
+    await database.ensure_schema(pool, SCHEMA, [*outbox.relay_ddl(SCHEMA), *POSITIONS_DDL])
     app = await asyncio.to_thread(
         PaymentApplication, database.eventsourcing_env(database_url, SCHEMA)
     )
@@ -103,7 +132,10 @@ async def start_payment_stack(database_url: str, nats_url: str) -> PaymentStack:
     invoices = StandInInvoiceService()
     invoice_server, invoice_address = await start_invoice_server(invoices)
     invoice_channel = kernel.grpc.channel(invoice_address)
-    servicer = PaymentServicer(app, GrpcInvoiceLookup(invoice_channel, 5.0), relay.nudge)
+    gateway = SimulatorGateway(psp_url, psp_secret, 2.0)
+    collecting = Collecting(app, GrpcInvoices(invoice_channel, 5.0), gateway, relay.nudge)
+    wallets = Wallets(app, gateway, collecting, relay.nudge)
+    servicer = PaymentServicer(app, collecting, wallets, Positions(app, pool))
     payment_server = GrpcServer(
         [(payment_pb2_grpc.add_PaymentServiceServicer_to_server, servicer, PAYMENT_SERVICE)]
     )
@@ -114,6 +146,7 @@ async def start_payment_stack(database_url: str, nats_url: str) -> PaymentStack:
         channels=[invoice_channel, client_channel],
         payments=payment_pb2_grpc.PaymentServiceStub(client_channel),
         health=health_pb2_grpc.HealthStub(client_channel),
+        collecting=collecting,
     )
 
 

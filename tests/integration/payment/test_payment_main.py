@@ -58,6 +58,8 @@ async def test_main_serves_relays_and_stops_cleanly_on_sigterm(
         **os.environ, "DATABASE_URL": database_url, "NATS_URL": nats_url,
         "INVOICE_GRPC": invoice_address, "GRPC_LISTEN": "127.0.0.1:0",
         "READY_FILE": str(ready_file), "ENVIRONMENT": "test",
+        "PAYMENT_GATEWAY": "simulator", "PSP_SIMULATOR_URL": "http://127.0.0.1:9",
+        "PSP_WEBHOOK_SECRET": "test-webhook-secret",
     }
     with log_file.open("w") as log:
         process = await asyncio.create_subprocess_exec(

@@ -1,14 +1,14 @@
-"""The payment gRPC service against real PostgreSQL and NATS JetStream."""
+"""The payment gRPC service against real PostgreSQL and NATS JetStream (manual payments, ledger, refunds)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from uuid import UUID, uuid4
 
 import grpc
-import nats.errors
 import pytest
 from billing.common.v1 import common_pb2
 from billing.payment.v1 import payment_pb2
@@ -16,14 +16,13 @@ from grpc_health.v1 import health_pb2
 
 from kernel.grpc import field_violation
 from kernel.ids import derived_id
+from services.payment.domain.ledger import CUSTOMER_CREDIT, RECEIVABLE
 from tests.integration.payment.payment_stack import (
     PAYMENT_SERVICE,
     PaymentStack,
     record_request,
     start_payment_stack,
 )
-
-SUBJECT = "events.payment.Payment.Recorded"
 
 
 @pytest.fixture
@@ -41,191 +40,165 @@ async def rpc_error(call: object) -> grpc.aio.AioRpcError:
     return caught.value
 
 
-async def test_recorded_payment_is_answered_and_published_once_on_nats(
-    stack: PaymentStack,
-) -> None:
+async def ledger_of(stack: PaymentStack, tenant: UUID, account_id: str) -> payment_pb2.Ledger:
+    """The account's ledger, checked: balance = open amounts due - credit, and double entry balances."""
+    ledger = await stack.payments.GetLedger(payment_pb2.AccountRequest(
+        tenant_id=str(tenant), account_id=account_id))
+    open_due = sum((Decimal(i.amount_due.amount) for i in ledger.open_invoices), Decimal(0))
+    assert Decimal(ledger.balance.amount) == open_due - Decimal(ledger.credit.amount)
+    accounts = {a.account: Decimal(a.balance.amount) for a in ledger.accounts}
+    assert sum(accounts.values(), Decimal(0)) == 0
+    assert accounts.get(RECEIVABLE, Decimal(0)) == open_due
+    assert -accounts.get(CUSTOMER_CREDIT, Decimal(0)) == Decimal(ledger.credit.amount)
+    return ledger
+
+
+async def test_manual_payment_settles_the_invoice_and_publishes_its_events(stack: PaymentStack) -> None:
     tenant = uuid4()
     invoice = stack.invoices.add(tenant, amount_due="80.00")
-    subscription = await stack.js.subscribe(SUBJECT)
+    subscription = await stack.js.subscribe("events.payment.>")
 
     payment = await stack.payments.RecordPayment(record_request(tenant, invoice.invoice_id))
 
     assert payment.payment_id == str(derived_id(tenant, "payment", "key-1"))
-    assert (payment.invoice_id, payment.account_id) == (invoice.invoice_id, invoice.account_id)
-    assert (payment.amount.amount, payment.amount.currency) == ("25.00", "EUR")
-    assert (payment.status, payment.method, payment.reference) == (
-        "succeeded", "bank_transfer", "SEPA-1"
-    )
-    assert stack.relay.wakeup.is_set()
-    assert await stack.relay.relay_once() == 1
-    message = await subscription.next_msg(timeout=5)
-    envelope = json.loads(message.data)
-    assert message.headers is not None
-    assert message.headers["Nats-Msg-Id"] == envelope["id"] == "payment:1"
-    assert envelope["type"] == "Payment.Recorded"
-    assert envelope["tenant_id"] == str(tenant)
-    assert envelope["aggregate_id"] == payment.payment_id
-    assert envelope["aggregate_version"] == 1
-    assert envelope["data"] == {
-        "invoice_id": invoice.invoice_id,
-        "account_id": invoice.account_id,
-        "amount": {"amount": "25.00", "currency": "EUR"},
-        "method": "bank_transfer",
-        "reference": "SEPA-1",
-        "idempotency_key": "key-1",
-    }
-    assert await stack.relay.relay_once() == 0
-    with pytest.raises(nats.errors.TimeoutError):
-        await subscription.next_msg(timeout=0.3)
+    assert (payment.status, payment.provider, payment.amount.amount) == ("succeeded", "manual", "25.00")
+    while await stack.relay.relay_once():
+        pass
+    types = []
+    for _ in range(5):
+        message = await subscription.next_msg(timeout=5)
+        types.append(json.loads(message.data)["type"])
+    assert types == ["Payment.Recorded", "Payment.Succeeded", "CustomerLedger.Opened",
+                     "CustomerLedger.InvoiceAdded", "CustomerLedger.PaymentReceived"]
+    ledger = await ledger_of(stack, tenant, invoice.account_id)
+    assert ledger.balance.amount == "55.00"
+    assert [i.amount_due.amount for i in ledger.open_invoices] == ["55.00"]
 
 
-async def test_retry_with_the_same_key_returns_the_same_payment_and_publishes_once(
+async def test_a_retried_key_returns_the_same_payment_and_a_changed_request_is_refused(
     stack: PaymentStack,
 ) -> None:
     tenant = uuid4()
     invoice = stack.invoices.add(tenant)
     first = await stack.payments.RecordPayment(record_request(tenant, invoice.invoice_id))
-    stack.invoices.invoices[(str(tenant), invoice.invoice_id)].status = "paid"
-    retried = await stack.payments.RecordPayment(record_request(tenant, invoice.invoice_id))
-    assert retried == first
-    assert await stack.relay.relay_once() == 1
+    again = await stack.payments.RecordPayment(record_request(tenant, invoice.invoice_id))
+    assert again.payment_id == first.payment_id
+    assert (await ledger_of(stack, tenant, invoice.account_id)).balance.amount == "75.00"
 
-
-async def test_concurrent_requests_with_the_same_key_record_one_payment(
-    stack: PaymentStack,
-) -> None:
-    tenant = uuid4()
-    invoice = stack.invoices.add(tenant)
-    request = record_request(tenant, invoice.invoice_id)
-    answers = await asyncio.gather(*(stack.payments.RecordPayment(request) for _ in range(8)))
-    assert {answer.payment_id for answer in answers} == {answers[0].payment_id}
-    assert await stack.relay.relay_once() == 1
-
-
-async def test_same_key_with_another_amount_answers_already_exists(stack: PaymentStack) -> None:
-    tenant = uuid4()
-    invoice = stack.invoices.add(tenant)
-    await stack.payments.RecordPayment(record_request(tenant, invoice.invoice_id))
-    error = await rpc_error(
-        stack.payments.RecordPayment(record_request(tenant, invoice.invoice_id, amount="26.00"))
-    )
+    error = await rpc_error(stack.payments.RecordPayment(
+        record_request(tenant, invoice.invoice_id, amount="26.00")))
     assert error.code() == grpc.StatusCode.ALREADY_EXISTS
-    assert await stack.relay.relay_once() == 1
 
 
-BAD_INPUT = [
-    ("not-a-uuid", {}, "invoice_id", "not a valid id"),
-    (None, {"amount": "12,50"}, "amount", None),
-    (None, {"currency": "EURO"}, "amount", None),
-    (None, {"amount": "0"}, "amount.amount", "must_be_positive"),
-    (None, {"amount": "-3.00"}, "amount.amount", "must_be_positive"),
-    (None, {"method": "cheque"}, "method", "unknown_method"),
-    (None, {"currency": "USD"}, "amount.currency", "currency_mismatch"),
-    (None, {"amount": "100.01"}, "amount.amount", "exceeds_amount_due"),
-]
+async def test_overpayment_becomes_credit_applied_to_the_next_invoice(stack: PaymentStack) -> None:
+    tenant = uuid4()
+    first = stack.invoices.add(tenant, amount_due="30.00")
+    await stack.payments.RecordPayment(record_request(tenant, first.invoice_id, amount="50.00"))
+    ledger = await ledger_of(stack, tenant, first.account_id)
+    assert (ledger.balance.amount, ledger.credit.amount) == ("-20.00", "20.00")
+
+    second = stack.invoices.add(tenant, amount_due="45.00", account_id=first.account_id,
+                                issue_date="2026-11-01")
+    await stack.payments.RecordPayment(record_request(
+        tenant, second.invoice_id, amount="1.00", idempotency_key="key-2"))
+    ledger = await ledger_of(stack, tenant, first.account_id)
+    assert ledger.credit.amount == "0.00"
+    assert [i.amount_due.amount for i in ledger.open_invoices] == ["24.00"]
 
 
-@pytest.mark.parametrize(("invoice_id", "changes", "field", "reason"), BAD_INPUT)
-async def test_bad_input_answers_invalid_argument_naming_the_field_and_writes_nothing(
-    stack: PaymentStack, invoice_id: str | None, changes: dict[str, str], field: str,
-    reason: str | None,
-) -> None:
+async def test_concurrent_payments_for_one_invoice_never_over_allocate(stack: PaymentStack) -> None:
     tenant = uuid4()
     invoice = stack.invoices.add(tenant, amount_due="100.00")
-    request = record_request(tenant, invoice_id or invoice.invoice_id, **changes)
-    error = await rpc_error(stack.payments.RecordPayment(request))
-    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
-    violation = field_violation(error)
-    assert violation is not None
-    assert violation["field"] == field
-    if reason is not None:
-        assert violation["reason"] == reason
-    assert await stack.relay.relay_once() == 0
+    requests = [record_request(tenant, invoice.invoice_id, amount="30.00", idempotency_key=f"c-{i}")
+                for i in range(6)]
+    payments = await asyncio.gather(*(stack.payments.RecordPayment(r) for r in requests))
+    assert len({p.payment_id for p in payments}) == 6
+    ledger = await ledger_of(stack, tenant, invoice.account_id)
+    assert ledger.open_invoices == []
+    assert ledger.credit.amount == "80.00"
+    received = [e for e in ledger.journal if e.kind == "PaymentReceived" and e.credit == RECEIVABLE]
+    assert sum(Decimal(e.amount.amount) for e in received) == Decimal("100.00")
 
 
-async def test_unknown_invoice_answers_not_found(stack: PaymentStack) -> None:
+async def test_refund_reopens_the_invoice_and_more_than_paid_is_refused(stack: PaymentStack) -> None:
     tenant = uuid4()
-    someone_elses = stack.invoices.add(uuid4())
-    for invoice_id in (str(uuid4()), someone_elses.invoice_id):
-        error = await rpc_error(stack.payments.RecordPayment(record_request(tenant, invoice_id)))
-        assert error.code() == grpc.StatusCode.NOT_FOUND
+    invoice = stack.invoices.add(tenant, amount_due="40.00")
+    payment = await stack.payments.RecordPayment(record_request(tenant, invoice.invoice_id, amount="40.00"))
+
+    refund = payment_pb2.RefundPaymentRequest(
+        tenant_id=str(tenant), payment_id=payment.payment_id,
+        amount=common_pb2.Money(amount="15.00", currency="EUR"), reason="goodwill", idempotency_key="r-1")
+    refunded = await stack.payments.RefundPayment(refund)
+    assert (refunded.status, refunded.refunded.amount) == ("partially_refunded", "15.00")
+    assert (await stack.payments.RefundPayment(refund)).refunded.amount == "15.00"
+    ledger = await ledger_of(stack, tenant, invoice.account_id)
+    assert [i.amount_due.amount for i in ledger.open_invoices] == ["15.00"]
+
+    too_much = payment_pb2.RefundPaymentRequest(
+        tenant_id=str(tenant), payment_id=payment.payment_id,
+        amount=common_pb2.Money(amount="25.01", currency="EUR"), idempotency_key="r-2")
+    error = await rpc_error(stack.payments.RefundPayment(too_much))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert field_violation(error)["field"] == "amount.amount"
+    assert field_violation(error)["reason"].startswith("exceeds_refundable")
+    assert (await ledger_of(stack, tenant, invoice.account_id)).balance.amount == "15.00"
 
 
-@pytest.mark.parametrize("status", ["draft", "paid", "void"])
-async def test_invoice_that_is_not_finalized_answers_failed_precondition(
-    stack: PaymentStack, status: str
+@pytest.mark.parametrize(("change", "code", "field"), [
+    ({"amount": "0"}, grpc.StatusCode.INVALID_ARGUMENT, "amount.amount"),
+    ({"amount": "-5.00"}, grpc.StatusCode.INVALID_ARGUMENT, "amount.amount"),
+    ({"amount": "1.001"}, grpc.StatusCode.INVALID_ARGUMENT, "amount.amount"),
+    ({"currency": "GBP"}, grpc.StatusCode.INVALID_ARGUMENT, "amount.currency"),
+    ({"method": "cheque"}, grpc.StatusCode.INVALID_ARGUMENT, "method"),
+    ({"invoice_id": str(uuid4())}, grpc.StatusCode.NOT_FOUND, None),
+    ({"invoice_id": "not-an-id"}, grpc.StatusCode.INVALID_ARGUMENT, "invoice_id"),
+])
+async def test_bad_payments_are_refused_and_nothing_is_written(
+    stack: PaymentStack, change: dict[str, str], code: grpc.StatusCode, field: str | None,
 ) -> None:
     tenant = uuid4()
+    invoice = stack.invoices.add(tenant)
+    arguments = {"invoice_id": invoice.invoice_id, **change}
+    error = await rpc_error(stack.payments.RecordPayment(record_request(tenant, **arguments)))
+    assert error.code() == code
+    if field is not None:
+        assert field_violation(error)["field"] == field
+    assert stack.app.find_payment(tenant, derived_id(tenant, "payment", "key-1")) is None
+    assert stack.app.find_ledger(tenant, UUID(invoice.account_id)) is None
+
+
+@pytest.mark.parametrize("status", ["void", "draft"])
+async def test_void_and_draft_invoices_take_no_payment(stack: PaymentStack, status: str) -> None:
+    tenant = uuid4()
     invoice = stack.invoices.add(tenant, status=status)
-    error = await rpc_error(
-        stack.payments.RecordPayment(record_request(tenant, invoice.invoice_id))
-    )
+    error = await rpc_error(stack.payments.RecordPayment(record_request(tenant, invoice.invoice_id)))
     assert error.code() == grpc.StatusCode.FAILED_PRECONDITION
-    assert await stack.relay.relay_once() == 0
+    assert stack.app.find_ledger(tenant, UUID(invoice.account_id)) is None
 
 
-async def test_invoice_service_down_answers_unavailable(stack: PaymentStack) -> None:
-    tenant = uuid4()
-    invoice = stack.invoices.add(tenant)
-    await stack.invoice_server.stop(0)
-    error = await rpc_error(
-        stack.payments.RecordPayment(record_request(tenant, invoice.invoice_id))
-    )
-    assert error.code() == grpc.StatusCode.UNAVAILABLE
-    assert await stack.relay.relay_once() == 0
-
-
-async def recorded_payment(stack: PaymentStack, tenant: UUID) -> payment_pb2.Payment:
-    """A payment recorded for the tenant."""
-    invoice = stack.invoices.add(tenant)
-    return await stack.payments.RecordPayment(
-        record_request(tenant, invoice.invoice_id, idempotency_key="")
-    )
-
-
-async def test_payment_is_readable_by_its_tenant_only(stack: PaymentStack) -> None:
-    tenant = uuid4()
-    payment = await recorded_payment(stack, tenant)
-    found = await stack.payments.GetPayment(
-        payment_pb2.GetPaymentRequest(tenant_id=str(tenant), payment_id=payment.payment_id)
-    )
-    assert found == payment
-    for other_tenant, payment_id in ((uuid4(), payment.payment_id), (tenant, str(uuid4()))):
-        error = await rpc_error(stack.payments.GetPayment(
-            payment_pb2.GetPaymentRequest(tenant_id=str(other_tenant), payment_id=payment_id)
-        ))
-        assert error.code() == grpc.StatusCode.NOT_FOUND
-
-
-async def test_history_lists_the_recorded_event_for_its_tenant_only(stack: PaymentStack) -> None:
-    tenant = uuid4()
-    payment = await recorded_payment(stack, tenant)
-    history = await stack.payments.GetHistory(common_pb2.GetHistoryRequest(
-        tenant_id=str(tenant), aggregate_type="payment", aggregate_id=payment.payment_id
-    ))
-    assert [(event.version, event.type) for event in history.events] == [(1, "Payment.Recorded")]
-    assert json.loads(history.events[0].data_json)["amount"] == {
-        "amount": "25.00", "currency": "EUR"
-    }
-    error = await rpc_error(stack.payments.GetHistory(common_pb2.GetHistoryRequest(
-        tenant_id=str(uuid4()), aggregate_type="payment", aggregate_id=payment.payment_id
-    )))
+async def test_another_tenants_invoice_is_not_found(stack: PaymentStack) -> None:
+    invoice = stack.invoices.add(uuid4())
+    error = await rpc_error(stack.payments.RecordPayment(record_request(uuid4(), invoice.invoice_id)))
     assert error.code() == grpc.StatusCode.NOT_FOUND
 
 
-async def test_history_of_an_unknown_aggregate_type_answers_invalid_argument(
-    stack: PaymentStack,
-) -> None:
+async def test_payments_of_an_account_are_listed_newest_first_in_pages(stack: PaymentStack) -> None:
     tenant = uuid4()
-    payment = await recorded_payment(stack, tenant)
-    error = await rpc_error(stack.payments.GetHistory(common_pb2.GetHistoryRequest(
-        tenant_id=str(tenant), aggregate_type="invoice", aggregate_id=payment.payment_id
-    )))
-    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert field_violation(error) == {"field": "aggregate_type", "reason": "unknown_aggregate_type"}
+    invoice = stack.invoices.add(tenant, amount_due="10.00")
+    for i in range(3):
+        await stack.payments.RecordPayment(record_request(
+            tenant, invoice.invoice_id, amount="1.00", idempotency_key=f"p-{i}"))
+    first = await stack.payments.ListPayments(payment_pb2.ListPaymentsRequest(
+        tenant_id=str(tenant), account_id=invoice.account_id, page_size=2))
+    rest = await stack.payments.ListPayments(payment_pb2.ListPaymentsRequest(
+        tenant_id=str(tenant), account_id=invoice.account_id, page_size=2,
+        page_token=first.next_page_token))
+    ids = [p.payment_id for p in [*first.payments, *rest.payments]]
+    expected = [str(derived_id(tenant, "payment", f"p-{i}")) for i in (2, 1, 0)]
+    assert ids == expected
+    assert rest.next_page_token == ""
 
 
-@pytest.mark.parametrize("service", ["", PAYMENT_SERVICE])
-async def test_health_reports_serving(stack: PaymentStack, service: str) -> None:
-    reply = await stack.health.Check(health_pb2.HealthCheckRequest(service=service))
+async def test_health_reports_serving(stack: PaymentStack) -> None:
+    reply = await stack.health.Check(health_pb2.HealthCheckRequest(service=PAYMENT_SERVICE))
     assert reply.status == health_pb2.HealthCheckResponse.SERVING

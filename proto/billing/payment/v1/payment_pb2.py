@@ -25,19 +25,51 @@ _sym_db = _symbol_database.Default()
 from billing.common.v1 import common_pb2 as billing_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n billing/payment/v1/payment.proto\x12\x12\x62illing.payment.v1\x1a\x1e\x62illing/common/v1/common.proto\"\xa3\x01\n\x14RecordPaymentRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\ninvoice_id\x18\x02 \x01(\t\x12(\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x11\n\treference\x18\x05 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x06 \x01(\t\":\n\x11GetPaymentRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\npayment_id\x18\x02 \x01(\t\"\xa2\x01\n\x07Payment\x12\x12\n\npayment_id\x18\x01 \x01(\t\x12\x12\n\ninvoice_id\x18\x02 \x01(\t\x12\x12\n\naccount_id\x18\x03 \x01(\t\x12(\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\x0e\n\x06method\x18\x06 \x01(\t\x12\x11\n\treference\x18\x07 \x01(\t2\x8a\x02\n\x0ePaymentService\x12V\n\rRecordPayment\x12(.billing.payment.v1.RecordPaymentRequest\x1a\x1b.billing.payment.v1.Payment\x12P\n\nGetPayment\x12%.billing.payment.v1.GetPaymentRequest\x1a\x1b.billing.payment.v1.Payment\x12N\n\nGetHistory\x12$.billing.common.v1.GetHistoryRequest\x1a\x1a.billing.common.v1.Historyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n billing/payment/v1/payment.proto\x12\x12\x62illing.payment.v1\x1a\x1e\x62illing/common/v1/common.proto\"\xe1\x01\n\x14RecordPaymentRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\ninvoice_id\x18\x02 \x01(\t\x12(\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x11\n\treference\x18\x05 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x06 \x01(\t\x12\x12\n\naccount_id\x18\x07 \x01(\t\x12\x19\n\x11payment_method_id\x18\x08 \x01(\t\x12\r\n\x05token\x18\t \x01(\t\":\n\x11GetPaymentRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\npayment_id\x18\x02 \x01(\t\"c\n\x13ListPaymentsRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"^\n\x14ListPaymentsResponse\x12-\n\x08payments\x18\x01 \x03(\x0b\x32\x1b.billing.payment.v1.Payment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x90\x01\n\x14RefundPaymentRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\npayment_id\x18\x02 \x01(\t\x12(\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x05 \x01(\t\"\xac\x01\n\x13GatewayEventRequest\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\x0c\n\x04\x62ody\x18\x02 \x01(\x0c\x12\x45\n\x07headers\x18\x03 \x03(\x0b\x32\x34.billing.payment.v1.GatewayEventRequest.HeadersEntry\x1a.\n\x0cHeadersEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x13\n\x11GatewayEventReply\"\xb6\x02\n\x07Payment\x12\x12\n\npayment_id\x18\x01 \x01(\t\x12\x12\n\ninvoice_id\x18\x02 \x01(\t\x12\x12\n\naccount_id\x18\x03 \x01(\t\x12(\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\x0e\n\x06method\x18\x06 \x01(\t\x12\x11\n\treference\x18\x07 \x01(\t\x12\x10\n\x08provider\x18\x08 \x01(\t\x12\x14\n\x0cprovider_ref\x18\t \x01(\t\x12\x16\n\x0e\x66\x61ilure_reason\x18\n \x01(\t\x12\x12\n\naction_url\x18\x0b \x01(\t\x12*\n\x08refunded\x18\x0c \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x12\n\ncreated_at\x18\r \x01(\t\"7\n\x0e\x41\x63\x63ountRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\"e\n\x17\x41\x64\x64PaymentMethodRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\r\n\x05token\x18\x03 \x01(\t\x12\x14\n\x0cmake_default\x18\x04 \x01(\x08\"X\n\x14PaymentMethodRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x19\n\x11payment_method_id\x18\x03 \x01(\t\"\x93\x01\n\rPaymentMethod\x12\x19\n\x11payment_method_id\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\r\n\x05\x62rand\x18\x03 \x01(\t\x12\r\n\x05last4\x18\x04 \x01(\t\x12\x11\n\texp_month\x18\x05 \x01(\x05\x12\x10\n\x08\x65xp_year\x18\x06 \x01(\x05\x12\x12\n\nis_default\x18\x07 \x01(\x08\"P\n\x06Wallet\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x32\n\x07methods\x18\x02 \x03(\x0b\x32!.billing.payment.v1.PaymentMethod\"\x82\x02\n\x0bOpenInvoice\x12\x12\n\ninvoice_id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x12\n\nissue_date\x18\x03 \x01(\t\x12\x10\n\x08\x64ue_date\x18\x04 \x01(\t\x12\'\n\x05total\x18\x05 \x01(\x0b\x32\x18.billing.common.v1.Money\x12&\n\x04paid\x18\x06 \x01(\x0b\x32\x18.billing.common.v1.Money\x12*\n\x08\x63redited\x18\x07 \x01(\x0b\x32\x18.billing.common.v1.Money\x12,\n\namount_due\x18\x08 \x01(\x0b\x32\x18.billing.common.v1.Money\"\x9e\x01\n\x0cJournalEntry\x12\x0f\n\x07version\x18\x01 \x01(\x03\x12\x13\n\x0boccurred_at\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x11\n\treference\x18\x04 \x01(\t\x12\r\n\x05\x64\x65\x62it\x18\x05 \x01(\t\x12\x0e\n\x06\x63redit\x18\x06 \x01(\t\x12(\n\x06\x61mount\x18\x07 \x01(\x0b\x32\x18.billing.common.v1.Money\"L\n\x0e\x41\x63\x63ountBalance\x12\x0f\n\x07\x61\x63\x63ount\x18\x01 \x01(\t\x12)\n\x07\x62\x61lance\x18\x02 \x01(\x0b\x32\x18.billing.common.v1.Money\"\xae\x02\n\x06Ledger\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12)\n\x07\x62\x61lance\x18\x02 \x01(\x0b\x32\x18.billing.common.v1.Money\x12(\n\x06\x63redit\x18\x03 \x01(\x0b\x32\x18.billing.common.v1.Money\x12\x36\n\ropen_invoices\x18\x04 \x03(\x0b\x32\x1f.billing.payment.v1.OpenInvoice\x12\x31\n\x07journal\x18\x05 \x03(\x0b\x32 .billing.payment.v1.JournalEntry\x12\x34\n\x08\x61\x63\x63ounts\x18\x06 \x03(\x0b\x32\".billing.payment.v1.AccountBalance\x12\x1a\n\x12payments_in_flight\x18\x07 \x03(\t2\xbf\x08\n\x0ePaymentService\x12V\n\rRecordPayment\x12(.billing.payment.v1.RecordPaymentRequest\x1a\x1b.billing.payment.v1.Payment\x12P\n\nGetPayment\x12%.billing.payment.v1.GetPaymentRequest\x1a\x1b.billing.payment.v1.Payment\x12\x61\n\x0cListPayments\x12\'.billing.payment.v1.ListPaymentsRequest\x1a(.billing.payment.v1.ListPaymentsResponse\x12T\n\x0eResolvePayment\x12%.billing.payment.v1.GetPaymentRequest\x1a\x1b.billing.payment.v1.Payment\x12V\n\rRefundPayment\x12(.billing.payment.v1.RefundPaymentRequest\x1a\x1b.billing.payment.v1.Payment\x12\x64\n\x12HandleGatewayEvent\x12\'.billing.payment.v1.GatewayEventRequest\x1a%.billing.payment.v1.GatewayEventReply\x12[\n\x10\x41\x64\x64PaymentMethod\x12+.billing.payment.v1.AddPaymentMethodRequest\x1a\x1a.billing.payment.v1.Wallet\x12T\n\x12ListPaymentMethods\x12\".billing.payment.v1.AccountRequest\x1a\x1a.billing.payment.v1.Wallet\x12[\n\x13RemovePaymentMethod\x12(.billing.payment.v1.PaymentMethodRequest\x1a\x1a.billing.payment.v1.Wallet\x12_\n\x17SetDefaultPaymentMethod\x12(.billing.payment.v1.PaymentMethodRequest\x1a\x1a.billing.payment.v1.Wallet\x12K\n\tGetLedger\x12\".billing.payment.v1.AccountRequest\x1a\x1a.billing.payment.v1.Ledger\x12N\n\nGetHistory\x12$.billing.common.v1.GetHistoryRequest\x1a\x1a.billing.common.v1.Historyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'billing.payment.v1.payment_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_GATEWAYEVENTREQUEST_HEADERSENTRY']._loaded_options = None
+  _globals['_GATEWAYEVENTREQUEST_HEADERSENTRY']._serialized_options = b'8\001'
   _globals['_RECORDPAYMENTREQUEST']._serialized_start=89
-  _globals['_RECORDPAYMENTREQUEST']._serialized_end=252
-  _globals['_GETPAYMENTREQUEST']._serialized_start=254
-  _globals['_GETPAYMENTREQUEST']._serialized_end=312
-  _globals['_PAYMENT']._serialized_start=315
-  _globals['_PAYMENT']._serialized_end=477
-  _globals['_PAYMENTSERVICE']._serialized_start=480
-  _globals['_PAYMENTSERVICE']._serialized_end=746
+  _globals['_RECORDPAYMENTREQUEST']._serialized_end=314
+  _globals['_GETPAYMENTREQUEST']._serialized_start=316
+  _globals['_GETPAYMENTREQUEST']._serialized_end=374
+  _globals['_LISTPAYMENTSREQUEST']._serialized_start=376
+  _globals['_LISTPAYMENTSREQUEST']._serialized_end=475
+  _globals['_LISTPAYMENTSRESPONSE']._serialized_start=477
+  _globals['_LISTPAYMENTSRESPONSE']._serialized_end=571
+  _globals['_REFUNDPAYMENTREQUEST']._serialized_start=574
+  _globals['_REFUNDPAYMENTREQUEST']._serialized_end=718
+  _globals['_GATEWAYEVENTREQUEST']._serialized_start=721
+  _globals['_GATEWAYEVENTREQUEST']._serialized_end=893
+  _globals['_GATEWAYEVENTREQUEST_HEADERSENTRY']._serialized_start=847
+  _globals['_GATEWAYEVENTREQUEST_HEADERSENTRY']._serialized_end=893
+  _globals['_GATEWAYEVENTREPLY']._serialized_start=895
+  _globals['_GATEWAYEVENTREPLY']._serialized_end=914
+  _globals['_PAYMENT']._serialized_start=917
+  _globals['_PAYMENT']._serialized_end=1227
+  _globals['_ACCOUNTREQUEST']._serialized_start=1229
+  _globals['_ACCOUNTREQUEST']._serialized_end=1284
+  _globals['_ADDPAYMENTMETHODREQUEST']._serialized_start=1286
+  _globals['_ADDPAYMENTMETHODREQUEST']._serialized_end=1387
+  _globals['_PAYMENTMETHODREQUEST']._serialized_start=1389
+  _globals['_PAYMENTMETHODREQUEST']._serialized_end=1477
+  _globals['_PAYMENTMETHOD']._serialized_start=1480
+  _globals['_PAYMENTMETHOD']._serialized_end=1627
+  _globals['_WALLET']._serialized_start=1629
+  _globals['_WALLET']._serialized_end=1709
+  _globals['_OPENINVOICE']._serialized_start=1712
+  _globals['_OPENINVOICE']._serialized_end=1970
+  _globals['_JOURNALENTRY']._serialized_start=1973
+  _globals['_JOURNALENTRY']._serialized_end=2131
+  _globals['_ACCOUNTBALANCE']._serialized_start=2133
+  _globals['_ACCOUNTBALANCE']._serialized_end=2209
+  _globals['_LEDGER']._serialized_start=2212
+  _globals['_LEDGER']._serialized_end=2514
+  _globals['_PAYMENTSERVICE']._serialized_start=2517
+  _globals['_PAYMENTSERVICE']._serialized_end=3604
 # @@protoc_insertion_point(module_scope)

@@ -27,7 +27,8 @@ if _version_not_supported:
 
 
 class PaymentServiceStub:
-    """Payments: money received against invoices (event-sourced).
+    """Payments (event-sourced): card payments through a payment gateway, manual payments recorded by
+    operators, refunds, stored payment methods, and each account's ledger.
     """
 
     def __init__(self, channel):
@@ -46,6 +47,51 @@ class PaymentServiceStub:
                 request_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.GetPaymentRequest.SerializeToString,
                 response_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.Payment.FromString,
                 _registered_method=True)
+        self.ListPayments = channel.unary_unary(
+                '/billing.payment.v1.PaymentService/ListPayments',
+                request_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.ListPaymentsRequest.SerializeToString,
+                response_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.ListPaymentsResponse.FromString,
+                _registered_method=True)
+        self.ResolvePayment = channel.unary_unary(
+                '/billing.payment.v1.PaymentService/ResolvePayment',
+                request_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.GetPaymentRequest.SerializeToString,
+                response_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.Payment.FromString,
+                _registered_method=True)
+        self.RefundPayment = channel.unary_unary(
+                '/billing.payment.v1.PaymentService/RefundPayment',
+                request_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.RefundPaymentRequest.SerializeToString,
+                response_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.Payment.FromString,
+                _registered_method=True)
+        self.HandleGatewayEvent = channel.unary_unary(
+                '/billing.payment.v1.PaymentService/HandleGatewayEvent',
+                request_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.GatewayEventRequest.SerializeToString,
+                response_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.GatewayEventReply.FromString,
+                _registered_method=True)
+        self.AddPaymentMethod = channel.unary_unary(
+                '/billing.payment.v1.PaymentService/AddPaymentMethod',
+                request_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.AddPaymentMethodRequest.SerializeToString,
+                response_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.Wallet.FromString,
+                _registered_method=True)
+        self.ListPaymentMethods = channel.unary_unary(
+                '/billing.payment.v1.PaymentService/ListPaymentMethods',
+                request_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.AccountRequest.SerializeToString,
+                response_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.Wallet.FromString,
+                _registered_method=True)
+        self.RemovePaymentMethod = channel.unary_unary(
+                '/billing.payment.v1.PaymentService/RemovePaymentMethod',
+                request_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.PaymentMethodRequest.SerializeToString,
+                response_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.Wallet.FromString,
+                _registered_method=True)
+        self.SetDefaultPaymentMethod = channel.unary_unary(
+                '/billing.payment.v1.PaymentService/SetDefaultPaymentMethod',
+                request_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.PaymentMethodRequest.SerializeToString,
+                response_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.Wallet.FromString,
+                _registered_method=True)
+        self.GetLedger = channel.unary_unary(
+                '/billing.payment.v1.PaymentService/GetLedger',
+                request_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.AccountRequest.SerializeToString,
+                response_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.Ledger.FromString,
+                _registered_method=True)
         self.GetHistory = channel.unary_unary(
                 '/billing.payment.v1.PaymentService/GetHistory',
                 request_serializer=billing_dot_common_dot_v1_dot_common__pb2.GetHistoryRequest.SerializeToString,
@@ -54,11 +100,15 @@ class PaymentServiceStub:
 
 
 class PaymentServiceServicer:
-    """Payments: money received against invoices (event-sourced).
+    """Payments (event-sourced): card payments through a payment gateway, manual payments recorded by
+    operators, refunds, stored payment methods, and each account's ledger.
     """
 
     def RecordPayment(self, request, context):
-        """Record a payment; the same idempotency key returns the same payment.
+        """Record money received (bank_transfer, cash) or charge a card (method "card" with a stored
+        payment_method_id or a gateway token). The same idempotency key returns the same payment.
+        A card charge waits until any earlier charge for the same debt is resolved (ALREADY_EXISTS
+        while one is still pending).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -66,6 +116,67 @@ class PaymentServiceServicer:
 
     def GetPayment(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPayments(self, request, context):
+        """An account's payments, newest first, paged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResolvePayment(self, request, context):
+        """Ask the gateway what became of a pending or unknown card payment.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RefundPayment(self, request, context):
+        """Give back part or all of a payment, once per idempotency key; its allocations are reversed.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def HandleGatewayEvent(self, request, context):
+        """A signed notification from a payment gateway (late outcome, chargeback). INVALID_ARGUMENT when
+        the signature does not verify.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddPaymentMethod(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPaymentMethods(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemovePaymentMethod(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetDefaultPaymentMethod(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetLedger(self, request, context):
+        """The account's ledger: balance (open invoices' amounts due minus credit held), credit, open
+        invoices, and the double-entry journal.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -89,6 +200,51 @@ def add_PaymentServiceServicer_to_server(servicer, server):
                     request_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.GetPaymentRequest.FromString,
                     response_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.Payment.SerializeToString,
             ),
+            'ListPayments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPayments,
+                    request_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.ListPaymentsRequest.FromString,
+                    response_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.ListPaymentsResponse.SerializeToString,
+            ),
+            'ResolvePayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResolvePayment,
+                    request_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.GetPaymentRequest.FromString,
+                    response_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.Payment.SerializeToString,
+            ),
+            'RefundPayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RefundPayment,
+                    request_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.RefundPaymentRequest.FromString,
+                    response_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.Payment.SerializeToString,
+            ),
+            'HandleGatewayEvent': grpc.unary_unary_rpc_method_handler(
+                    servicer.HandleGatewayEvent,
+                    request_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.GatewayEventRequest.FromString,
+                    response_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.GatewayEventReply.SerializeToString,
+            ),
+            'AddPaymentMethod': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddPaymentMethod,
+                    request_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.AddPaymentMethodRequest.FromString,
+                    response_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.Wallet.SerializeToString,
+            ),
+            'ListPaymentMethods': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPaymentMethods,
+                    request_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.AccountRequest.FromString,
+                    response_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.Wallet.SerializeToString,
+            ),
+            'RemovePaymentMethod': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemovePaymentMethod,
+                    request_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.PaymentMethodRequest.FromString,
+                    response_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.Wallet.SerializeToString,
+            ),
+            'SetDefaultPaymentMethod': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetDefaultPaymentMethod,
+                    request_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.PaymentMethodRequest.FromString,
+                    response_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.Wallet.SerializeToString,
+            ),
+            'GetLedger': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetLedger,
+                    request_deserializer=billing_dot_payment_dot_v1_dot_payment__pb2.AccountRequest.FromString,
+                    response_serializer=billing_dot_payment_dot_v1_dot_payment__pb2.Ledger.SerializeToString,
+            ),
             'GetHistory': grpc.unary_unary_rpc_method_handler(
                     servicer.GetHistory,
                     request_deserializer=billing_dot_common_dot_v1_dot_common__pb2.GetHistoryRequest.FromString,
@@ -103,7 +259,8 @@ def add_PaymentServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class PaymentService:
-    """Payments: money received against invoices (event-sourced).
+    """Payments (event-sourced): card payments through a payment gateway, manual payments recorded by
+    operators, refunds, stored payment methods, and each account's ledger.
     """
 
     @staticmethod
@@ -150,6 +307,249 @@ class PaymentService:
             '/billing.payment.v1.PaymentService/GetPayment',
             billing_dot_payment_dot_v1_dot_payment__pb2.GetPaymentRequest.SerializeToString,
             billing_dot_payment_dot_v1_dot_payment__pb2.Payment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPayments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.payment.v1.PaymentService/ListPayments',
+            billing_dot_payment_dot_v1_dot_payment__pb2.ListPaymentsRequest.SerializeToString,
+            billing_dot_payment_dot_v1_dot_payment__pb2.ListPaymentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResolvePayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.payment.v1.PaymentService/ResolvePayment',
+            billing_dot_payment_dot_v1_dot_payment__pb2.GetPaymentRequest.SerializeToString,
+            billing_dot_payment_dot_v1_dot_payment__pb2.Payment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RefundPayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.payment.v1.PaymentService/RefundPayment',
+            billing_dot_payment_dot_v1_dot_payment__pb2.RefundPaymentRequest.SerializeToString,
+            billing_dot_payment_dot_v1_dot_payment__pb2.Payment.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def HandleGatewayEvent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.payment.v1.PaymentService/HandleGatewayEvent',
+            billing_dot_payment_dot_v1_dot_payment__pb2.GatewayEventRequest.SerializeToString,
+            billing_dot_payment_dot_v1_dot_payment__pb2.GatewayEventReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddPaymentMethod(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.payment.v1.PaymentService/AddPaymentMethod',
+            billing_dot_payment_dot_v1_dot_payment__pb2.AddPaymentMethodRequest.SerializeToString,
+            billing_dot_payment_dot_v1_dot_payment__pb2.Wallet.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPaymentMethods(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.payment.v1.PaymentService/ListPaymentMethods',
+            billing_dot_payment_dot_v1_dot_payment__pb2.AccountRequest.SerializeToString,
+            billing_dot_payment_dot_v1_dot_payment__pb2.Wallet.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemovePaymentMethod(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.payment.v1.PaymentService/RemovePaymentMethod',
+            billing_dot_payment_dot_v1_dot_payment__pb2.PaymentMethodRequest.SerializeToString,
+            billing_dot_payment_dot_v1_dot_payment__pb2.Wallet.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetDefaultPaymentMethod(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.payment.v1.PaymentService/SetDefaultPaymentMethod',
+            billing_dot_payment_dot_v1_dot_payment__pb2.PaymentMethodRequest.SerializeToString,
+            billing_dot_payment_dot_v1_dot_payment__pb2.Wallet.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetLedger(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.payment.v1.PaymentService/GetLedger',
+            billing_dot_payment_dot_v1_dot_payment__pb2.AccountRequest.SerializeToString,
+            billing_dot_payment_dot_v1_dot_payment__pb2.Ledger.FromString,
             options,
             channel_credentials,
             insecure,
