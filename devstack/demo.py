@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import random
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -32,6 +33,8 @@ TAX_REGION = "GB"
 VAT = {"name": "VAT", "rate_percent": "20", "mode": "exclusive", "effective_from": "2011-01-04"}
 GERMAN_EVERY = 5
 """Every fifth subscriber reads invoices in German."""
+PAYING_SUBSCRIBERS = 30
+"""The first subscribers pay (by card or in part by bank transfer); the others stay unpaid."""
 
 
 def synthetic_usage(account_ids: list[str], day: date, seed: int = 7) -> list[dict[str, Any]]:
@@ -118,9 +121,34 @@ async def load_demo(gateway_url: str, database_url: str) -> dict[str, Any]:
         await wait_until_rated(api, account_ids, usage_day, len(records) + answered)
         bill_run = await checked(api.post("/v1/bill-runs", json={"bill_date": bill_date.isoformat()}))
         invoices = await checked(api.get(f"/v1/accounts/{account_ids[0]}/invoices"))
-    return {**tenant, "account_ids": account_ids, "bill_run": bill_run,
+        payments = await take_demo_payments(api, account_ids)
+    return {**tenant, "account_ids": account_ids, "bill_run": bill_run, "payments": payments,
             "invoice_ids": [invoice["invoice_id"] for invoice in invoices["invoices"]],
             "usage_day": datetime.now(UTC).date().isoformat()}
+
+
+async def take_demo_payments(api: httpx.AsyncClient, account_ids: list[str]) -> dict[str, int]:
+    """Cards on file for the first subscribers, paid by card; bank transfers settling part of a few
+    more; one 3-D Secure payment left waiting for the customer. The rest stay unpaid for dunning."""
+    taken = {"card": 0, "bank_transfer": 0, "pending": 0}
+    for n, account_id in enumerate(account_ids[:PAYING_SUBSCRIBERS]):
+        [invoice] = (await checked(api.get(f"/v1/accounts/{account_id}/invoices")))["invoices"]
+        due = Decimal(invoice["amount_due"]["amount"])
+        body: dict[str, Any] = {"invoice_id": invoice["invoice_id"],
+                                "amount": {"amount": str(due), "currency": invoice["total"]["currency"]}}
+        if n % 3 == 0:
+            wallet = await checked(api.post(f"/v1/accounts/{account_id}/payment-methods",
+                                            json={"token": "tok_visa"}))
+            body.update(method="card", payment_method_id=wallet["methods"][0]["payment_method_id"])
+        elif n % 3 == 1:
+            body.update(method="bank_transfer", reference=f"BACS {n:04d}",
+                        amount={**body["amount"], "amount": str((due / 2).quantize(Decimal("0.01")))})
+        else:
+            body.update(method="card", token="tok_3ds" if n == 2 else "tok_mastercard")
+        payment = await checked(api.post("/v1/payments", json=body,
+                                         headers={"Idempotency-Key": f"demo-{invoice['invoice_id']}"}))
+        taken["pending" if payment["status"] == "pending" else body["method"]] += 1
+    return taken
 
 
 async def checked(call: Any) -> dict[str, Any]:

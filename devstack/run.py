@@ -35,6 +35,8 @@ def banner(gateway_url: str, demo: dict[str, Any], mail_folder: Path | None) -> 
         f"{gateway_url}/v1/accounts/{first_account}/invoices",
         f"  Invoice PDF:    curl -OJ -H 'Authorization: Bearer {demo['api_key']}' "
         f"{gateway_url}/v1/invoices/{first_invoice}.pdf",
+        f"  Ledger:         curl -H 'Authorization: Bearer {demo['api_key']}' "
+        f"{gateway_url}/v1/accounts/{first_account}/ledger",
         f"  Reconciliation: curl -H 'Authorization: Bearer {demo['api_key']}' "
         f"'{gateway_url}/v1/usage/reconciliation?from={demo.get('usage_day', '')}"
         f"&to={demo.get('usage_day', '')}'",
