@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from devstack.psp_simulator import NAME as PSP
+from devstack.psp_simulator import simulator_spec
 from devstack.supervisor import ServiceSpec, Supervisor
 
 BACKEND_SERVICES = ("invoice", "usage", "rating", "payment", "notify")
 DEFAULT_PORTS = {"usage": 50051, "rating": 50052, "invoice": 50053, "payment": 50054,
-                 "notify": 50055, "gateway": 8000}
+                 "notify": 50055, "gateway": 8000, PSP: 8010}
+PSP_WEBHOOK_PATH = "/v1/payment-providers/simulator/webhooks"
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class RunningStack:
     supervisor: Supervisor
     gateway_url: str
     grpc_addresses: dict[str, str]
+    psp_url: str = ""
 
     def stop(self) -> None:
         """Stop every service."""
@@ -56,6 +62,23 @@ def listen_addresses(fixed_ports: bool) -> dict[str, str]:
     }
 
 
+def wants_simulator(config: StackConfig) -> bool:
+    """The payment service runs and nobody chose another PSP (PAYMENT_GATEWAY)."""
+    chosen = {**os.environ, **dict(config.extra_env)}.get("PAYMENT_GATEWAY", "simulator")
+    return "payment" in config.services and chosen == "simulator"
+
+
+def start_psp_simulator(
+    supervisor: Supervisor, config: StackConfig, listen: dict[str, str]
+) -> tuple[str, dict[str, str]]:
+    """Start the PSP simulator (webhooks to the gateway); its URL and the payment service's PSP env."""
+    secret = secrets.token_urlsafe(24)
+    webhook_url = f"http://{listen['gateway']}{PSP_WEBHOOK_PATH}"
+    supervisor.start(simulator_spec(webhook_url, secret, config.run_dir, listen=listen[PSP]))
+    url = f"http://{supervisor.wait_ready(PSP)['http']}"
+    return url, {"PAYMENT_GATEWAY": "simulator", "PSP_SIMULATOR_URL": url, "PSP_WEBHOOK_SECRET": secret}
+
+
 def start_stack(config: StackConfig, output: IO[str] | None = None) -> RunningStack:
     """Start the backend services, wait until each serves, then start the gateway."""
     config.run_dir.mkdir(parents=True, exist_ok=True)
@@ -68,17 +91,21 @@ def start_stack(config: StackConfig, output: IO[str] | None = None) -> RunningSt
     }
     listen = listen_addresses(config.fixed_ports)
     common.update({f"{name.upper()}_GRPC": listen[name] for name in BACKEND_SERVICES})
+    psp_url = ""
+    psp_env: dict[str, str] = {}
     try:
+        if wants_simulator(config):
+            psp_url, psp_env = start_psp_simulator(supervisor, config, listen)
         for name in config.services:
             supervisor.start(ServiceSpec(
                 name=name,
                 module=f"services.{name}.main",
-                env={**common, "GRPC_LISTEN": listen[name]},
+                env={**common, "GRPC_LISTEN": listen[name], **(psp_env if name == "payment" else {})},
                 ready_file=config.run_dir / f"{name}.ready",
             ))
         addresses = {name: supervisor.wait_ready(name)["grpc"] for name in config.services}
         if not config.with_gateway:
-            return RunningStack(supervisor, "", addresses)
+            return RunningStack(supervisor, "", addresses, psp_url)
         supervisor.start(ServiceSpec(
             name="gateway",
             module="services.gateway.main",
@@ -89,4 +116,4 @@ def start_stack(config: StackConfig, output: IO[str] | None = None) -> RunningSt
     except BaseException:
         supervisor.stop()
         raise
-    return RunningStack(supervisor, f"http://{gateway}", addresses)
+    return RunningStack(supervisor, f"http://{gateway}", addresses, psp_url)

@@ -1,0 +1,1 @@
+"""Payment service providers (PSPs): the port the payment service charges through, and its adapters."""

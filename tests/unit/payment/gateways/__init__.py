@@ -1,0 +1,1 @@
+"""Unit tests of the payment-gateway port and its adapters."""
