@@ -7,6 +7,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from services.gateway import problems
 from services.gateway.deps import Clients
+from services.gateway.idempotency import IdempotencyMiddleware, IdempotencyStore
 from services.gateway.keys import KeyStore
 from services.gateway.routes import (
     accounts,
@@ -15,31 +16,50 @@ from services.gateway.routes import (
     catalog,
     credit_notes,
     documents,
+    dunning,
     explain,
     keys,
+    notifications,
     payments,
+    print_batches,
     schedules,
     subscriptions,
     tariffs,
     taxes,
     usage,
+    webhooks,
 )
 
 DESCRIPTION = """Billing for ISPs and telecom operators.
 
 Authenticate with `Authorization: Bearer <API key>`; the key decides the tenant and the role.
-Errors are `application/problem+json` naming the field and the reason."""
+Errors are `application/problem+json` naming the field and the reason.
+
+**Idempotency.** Every `POST`, `PUT`, `PATCH` and `DELETE` under `/v1` accepts an
+`Idempotency-Key` header (1 to 255 printable ASCII characters). The first request with a key runs;
+a retry with the same key, method, path, query and body gets the stored response again, byte for
+byte, with the header `Idempotent-Replayed: true`, and does not run again. Keys belong to the
+caller: the tenant and role of the API key (a customer key: its account). They are kept at least
+24 hours, then they are new keys again. `409` answers (`errors[0].reason`):
+`idempotency_key_reused` (the key was used for a different request), `request_in_progress`
+(the first request is still running; retry later) and, for `POST /v1/api-keys`, whose secret is
+shown once and never stored, `response_not_kept`. Server errors (5xx) and interrupted requests are
+not stored, so a retry runs again; 4xx answers are. See docs/api-idempotency.md."""
 ROUTE_MODULES = (catalog, accounts, subscriptions, tariffs, usage, taxes, schedules, documents, billing,
-                 explain, credit_notes, payments, audit, keys)
+                 explain, credit_notes, payments, dunning, audit, keys, notifications, webhooks,
+                 print_batches)
 """Routers in matching order: documents (/invoices/{id}.pdf) before billing (/invoices/{id})."""
 
 
-def create_app(clients: Clients, key_store: KeyStore) -> FastAPI:
-    """The gateway with its routes, problem+json errors and tracing."""
+def create_app(clients: Clients, key_store: KeyStore, idempotency: IdempotencyStore | None = None) -> FastAPI:
+    """The gateway with its routes, problem+json errors and tracing; with an idempotency store,
+    mutating calls honour the Idempotency-Key header."""
     app = FastAPI(title="Telco billing API", version="1.0", description=DESCRIPTION)
     app.state.clients = clients
     app.state.keys = key_store
     problems.install(app)
+    if idempotency is not None:
+        app.add_middleware(IdempotencyMiddleware, store=idempotency)
     for module in ROUTE_MODULES:
         app.include_router(module.router)
 

@@ -8,8 +8,8 @@ from uuid import UUID
 
 import grpc
 from billing.invoice.v1 import invoice_pb2_grpc
-from billing.notify.v1 import notify_pb2_grpc
-from billing.payment.v1 import payment_pb2_grpc
+from billing.notify.v1 import notify_pb2_grpc, printing_pb2_grpc, webhooks_pb2_grpc
+from billing.payment.v1 import dunning_pb2_grpc, payment_pb2_grpc
 from billing.rating.v1 import rating_pb2_grpc
 from billing.usage.v1 import usage_pb2_grpc
 from fastapi import Depends, HTTPException, Request
@@ -29,6 +29,12 @@ class Clients:
     notify: notify_pb2_grpc.NotifyServiceStub
     timeout: float
     bill_run_timeout: float
+    dunning: dunning_pb2_grpc.DunningServiceStub | None = None
+    """The payment service's DunningService (None: dunning routes answer 503)."""
+    webhooks: webhooks_pb2_grpc.WebhookServiceStub | None = None
+    """The notify service's WebhookService (None: webhook routes answer 503)."""
+    printing: printing_pb2_grpc.PrintServiceStub | None = None
+    """The notify service's PrintService (None: print batch routes answer 503)."""
 
     @classmethod
     def connect(
@@ -43,6 +49,9 @@ class Clients:
             notify=notify_pb2_grpc.NotifyServiceStub(channels["notify"]),
             timeout=timeout,
             bill_run_timeout=bill_run_timeout,
+            dunning=dunning_pb2_grpc.DunningServiceStub(channels["payment"]),
+            webhooks=webhooks_pb2_grpc.WebhookServiceStub(channels["notify"]),
+            printing=printing_pb2_grpc.PrintServiceStub(channels["notify"]),
         )
 
 
@@ -62,7 +71,7 @@ async def principal(
     header_key: str | None = Depends(api_key_header),
 ) -> Principal:
     """The caller, from the API key; the tenant always comes from the key."""
-    api_key = credentials.credentials if credentials else header_key
+    api_key = presented_key(credentials, header_key)
     if not api_key:
         raise HTTPException(401, "an API key is required (Authorization: Bearer <key>)")
     store: KeyStore = request.app.state.keys
@@ -70,6 +79,18 @@ async def principal(
     if found is None:
         raise HTTPException(401, "unknown or revoked API key")
     return found
+
+
+def presented_key(credentials: HTTPAuthorizationCredentials | None, header_key: str | None) -> str | None:
+    """The API key a request presents: the bearer token, else the X-API-Key header."""
+    return credentials.credentials if credentials else header_key
+
+
+async def caller_of(request: Request) -> Principal | None:
+    """The caller of a request with a valid key, None otherwise (for middleware, which has no Depends)."""
+    api_key = presented_key(await bearer(request), await api_key_header(request))
+    store: KeyStore = request.app.state.keys
+    return await store.authenticate(api_key) if api_key else None
 
 
 def allow(*roles: Role) -> Callable[..., Awaitable[Principal]]:

@@ -15,6 +15,8 @@ from kernel.runtime import write_ready_file
 from kernel.telemetry import setup_tracing
 from services.gateway.app import create_app
 from services.gateway.deps import Clients
+from services.gateway.idempotency import DDL as IDEMPOTENCY_DDL
+from services.gateway.idempotency import IdempotencyStore, sweep_forever
 from services.gateway.keys import DDL, KeyStore
 from services.gateway.settings import Settings
 
@@ -44,19 +46,24 @@ async def main() -> None:
     setup_logging(SERVICE, settings.log_level)
     setup_tracing(SERVICE)
     pool = await create_pool(settings.database_url)
-    await ensure_schema(pool, SERVICE, DDL)
+    await ensure_schema(pool, SERVICE, [*DDL, *IDEMPOTENCY_DDL])
     channels = {name: channel(getattr(settings, f"{name}_grpc"), RECEIVE_LIMITS.get(name))
                 for name in BACKENDS}
     clients = Clients.connect(channels, settings.grpc_timeout_seconds,
                               settings.bill_run_timeout_seconds)
-    app = create_app(clients, KeyStore(pool))
+    idempotency = IdempotencyStore(pool, settings.idempotency_ttl_hours)
+    app = create_app(clients, KeyStore(pool), idempotency)
     host, port = settings.http_listen.rsplit(":", 1)
     ready = Path(settings.ready_file) if settings.ready_file else None
     server = ReportingServer(
         uvicorn.Config(app, host=host, port=int(port), log_config=None, access_log=False),
         ready, settings.http_listen,
     )
-    await server.serve()
+    sweeper = asyncio.create_task(sweep_forever(idempotency))
+    try:
+        await server.serve()
+    finally:
+        sweeper.cancel()
     for grpc_channel in channels.values():
         await grpc_channel.close(None)
     await pool.close()

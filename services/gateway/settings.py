@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kernel.settings import ServiceAddresses
@@ -24,3 +25,4 @@ class Settings(ClientSettings):
     http_listen: str = "127.0.0.1:8000"
     ready_file: str | None = None
     log_level: str = "INFO"
+    idempotency_ttl_hours: int = Field(default=24, ge=24, description="how long Idempotency-Keys are kept")

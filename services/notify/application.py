@@ -1,48 +1,35 @@
-"""Use cases of notify: email a finalized invoice exactly once, list the deliveries."""
+"""Use cases of the delivery log: queue each event's email once, read the log."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from kernel.clock import Clock
-from services.notify.domain import (
-    INVALID_EMAIL,
-    Delivery,
-    DeliveryFailedError,
-    Email,
-    InvoiceDocument,
-    InvoiceFinalized,
-    Step,
-    compose_invoice_email,
-)
+from services.notify.domain import Delivery, DeliveryNotFoundError, DeliveryStatus
+from services.notify.events import CustomerEvent, NotificationKind
+
+PageKey = tuple[datetime, UUID]
+"""Where a page of the log starts: after the delivery with this (queued_at, delivery_id)."""
 
 
-class MailTransportError(Exception):
-    """The mail server could not be reached or did not accept the message."""
+@dataclass(frozen=True)
+class DeliveryQuery:
+    """Which of a tenant's deliveries to list; None matches everything."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class InvoiceSource(Protocol):
-    """Where finalized invoices are read from (the invoice service)."""
-
-    async def get_invoice(self, tenant_id: UUID, invoice_id: UUID) -> InvoiceDocument:
-        """The tenant's invoice; raises InvoiceNotFoundError when there is none."""
-        ...
-
-
-class Mailer(Protocol):
-    """Sends emails; raises MailTransportError when the message was not accepted."""
-
-    async def send(self, email: Email) -> None: ...
+    invoice_id: UUID | None = None
+    account_id: UUID | None = None
+    kind: NotificationKind | None = None
+    status: DeliveryStatus | None = None
+    since: datetime | None = None
 
 
 class DeliveryClaim(Protocol):
-    """A delivery held for sending: nobody else can send it until the claim ends."""
+    """A delivery held for one attempt: no other worker can take it until the claim ends."""
 
     @property
     def delivery(self) -> Delivery:
@@ -50,71 +37,60 @@ class DeliveryClaim(Protocol):
         ...
 
     async def save(self, delivery: Delivery) -> None:
-        """Record the new state; it is kept when the claim ends normally."""
+        """Record the attempt's outcome; it is kept when the claim ends normally."""
         ...
 
 
 class DeliveryLog(Protocol):
-    """The record of every delivery, one per delivery id."""
+    """Every delivery, one per delivery id, and the queue of those due."""
 
-    async def find(self, delivery_id: UUID) -> Delivery | None: ...
-
-    def claim(self, delivery: Delivery) -> AbstractAsyncContextManager[DeliveryClaim]:
-        """Store the delivery unless it exists, then hold it until the context ends."""
+    async def add(self, delivery: Delivery) -> bool:
+        """Store a new delivery; False (and nothing changed) when it already exists."""
         ...
 
+    async def get(self, tenant_id: UUID, delivery_id: UUID) -> Delivery | None: ...
+
     async def list_deliveries(
-        self, tenant_id: UUID, invoice_id: UUID | None
-    ) -> list[Delivery]: ...
+        self, tenant_id: UUID, query: DeliveryQuery, limit: int, after: PageKey | None
+    ) -> list[Delivery]:
+        """Matching deliveries by (queued_at, delivery_id), those after the key only."""
+        ...
+
+    def claim_due(self, now: datetime) -> AbstractAsyncContextManager[DeliveryClaim | None]:
+        """Hold the queued delivery due soonest (none when nothing is due) until the context ends."""
+        ...
+
+
+def nothing_to_wake() -> None:
+    """The default when no worker waits for new deliveries."""
 
 
 class Notifier:
-    """Emails customers their finalized invoices and keeps the delivery log."""
+    """Records one delivery per customer event and answers questions about the log."""
 
     def __init__(
-        self, invoices: InvoiceSource, mailer: Mailer, deliveries: DeliveryLog, clock: Clock,
-        sender: str,
+        self, deliveries: DeliveryLog, clock: Clock, on_queued: Callable[[], None] = nothing_to_wake
     ) -> None:
-        self.invoices = invoices
-        self.mailer = mailer
         self.deliveries = deliveries
         self.clock = clock
-        self.sender = sender
+        self.on_queued = on_queued
 
-    async def notify_invoice_finalized(self, event: InvoiceFinalized) -> Delivery:
-        """Send the invoice email once; raise DeliveryFailedError when it should be retried."""
-        existing = await self.deliveries.find(event.delivery_id)
-        if existing is not None and existing.is_sent:
-            return existing
-        invoice = await self.invoices.get_invoice(event.tenant_id, event.invoice_id)
-        email = compose_invoice_email(invoice, self.sender, event.delivery_id)
-        async with self.deliveries.claim(Delivery.queue(event, email, self.clock.now())) as claim:
-            delivery = await self._attempt(claim, email)
-        if delivery.will_retry:
-            raise DeliveryFailedError(delivery.delivery_id, delivery.reason)
-        return delivery
+    async def accept(self, event: CustomerEvent) -> bool:
+        """Queue the event's email unless it was queued before; True when it is new."""
+        added = await self.deliveries.add(Delivery.queue(event, self.clock.now()))
+        if added:
+            self.on_queued()
+        return added
 
-    async def _attempt(self, claim: DeliveryClaim, email: Email) -> Delivery:
-        """Send unless already sent or undeliverable; record the outcome in the claim."""
-        delivery = claim.delivery.addressed(email)
-        step = delivery.next_step()
-        if step is Step.SKIP:
-            return claim.delivery
-        if step is Step.REFUSE:
-            outcome = delivery.refused(INVALID_EMAIL, self.clock.now())
-        else:
-            outcome = await self._send(delivery, email)
-        await claim.save(outcome)
-        return outcome
+    async def get_delivery(self, tenant_id: UUID, delivery_id: UUID) -> Delivery:
+        """One of the tenant's deliveries."""
+        found = await self.deliveries.get(tenant_id, delivery_id)
+        if found is None:
+            raise DeliveryNotFoundError(delivery_id)
+        return found
 
-    async def _send(self, delivery: Delivery, email: Email) -> Delivery:
-        """One SMTP attempt, as the delivery's next state."""
-        try:
-            await self.mailer.send(email)
-        except MailTransportError as error:
-            return delivery.failed(error.reason, self.clock.now())
-        return delivery.sent(self.clock.now())
-
-    async def list_deliveries(self, tenant_id: UUID, invoice_id: UUID | None) -> list[Delivery]:
-        """The tenant's deliveries, optionally only those about one invoice."""
-        return await self.deliveries.list_deliveries(tenant_id, invoice_id)
+    async def list_deliveries(
+        self, tenant_id: UUID, query: DeliveryQuery, limit: int, after: PageKey | None = None
+    ) -> list[Delivery]:
+        """The tenant's matching deliveries, oldest first, a page at a time."""
+        return await self.deliveries.list_deliveries(tenant_id, query, limit, after)

@@ -1,4 +1,9 @@
-"""SMTP adapter: builds MIME messages from emails and sends them with aiosmtplib."""
+"""SMTP adapter: MIME messages from emails, sent with aiosmtplib, refusals sorted into two kinds.
+
+A 5xx reply to the recipient (RCPT) or to the message (DATA) bounces the email for good; every
+other failure (no connection, timeouts, 4xx replies, and 5xx replies about the sender, login or
+TLS, which an operator fixes in the configuration) is transient and retried later.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
 
-from services.notify.application import MailTransportError
-from services.notify.domain import Email
+from services.notify.emails import Email, MailBouncedError, TransientMailError
 
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
 TRUE_WORDS = {"1", "true", "yes", "on"}
+PERMANENT_CODES = range(500, 600)
 
 
 @dataclass(frozen=True)
@@ -52,16 +57,12 @@ def sender_domain(sender: str) -> str:
     return sender.rpartition("@")[2] or "localhost"
 
 
-def text_subtype(content_type: str) -> str:
-    """'html' for 'text/html'; attachments are text documents for now."""
-    maintype, _, subtype = content_type.partition("/")
-    if maintype != "text" or not subtype:
-        raise ValueError(f"only text attachments are supported, not {content_type!r}")
-    return subtype
-
-
 def to_message(email: Email, at: datetime) -> EmailMessage:
-    """The MIME message: text and HTML alternatives plus the attachments."""
+    """The MIME message: text and HTML alternatives plus the attachments.
+
+    The Message-ID is the delivery's id, so a message sent twice (see docs/notifications.md,
+    exactly once) carries the same id both times.
+    """
     message = EmailMessage()
     message["From"] = email.sender
     message["To"] = email.recipient
@@ -71,9 +72,28 @@ def to_message(email: Email, at: datetime) -> EmailMessage:
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
     for attachment in email.attachments:
-        message.add_attachment(attachment.content, subtype=text_subtype(attachment.content_type),
-                               filename=attachment.filename)
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(attachment.content, maintype=maintype,
+                               subtype=subtype or "octet-stream", filename=attachment.filename)
     return message
+
+
+def reply_text(error: aiosmtplib.SMTPResponseException) -> str:
+    """The server's reply: code and text."""
+    return f"{error.code} {error.message}"
+
+
+def classify(error: aiosmtplib.SMTPException | OSError) -> TransientMailError | MailBouncedError:
+    """A bounce for a 5xx reply to the recipient or the message; transient for everything else."""
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused) and error.recipients:
+        return classify(error.recipients[0])
+    if isinstance(error, aiosmtplib.SMTPRecipientRefused | aiosmtplib.SMTPDataError) and (
+        error.code in PERMANENT_CODES
+    ):
+        return MailBouncedError(reply_text(error))
+    if isinstance(error, aiosmtplib.SMTPResponseException):
+        return TransientMailError(f"smtp: {reply_text(error)}")
+    return TransientMailError(f"{type(error).__name__}: {error}")
 
 
 class SmtpMailer:
@@ -84,11 +104,13 @@ class SmtpMailer:
         self.timeout = timeout
 
     async def send(self, email: Email) -> None:
-        """Send one email; any refusal or connection problem is a MailTransportError."""
+        """Send one email; a refusal or connection problem is classified (see classify)."""
         message = to_message(email, datetime.now(UTC))
         try:
             await aiosmtplib.send(
                 message,
+                sender=email.sender,
+                recipients=[email.recipient],
                 hostname=self.endpoint.hostname,
                 port=self.endpoint.port,
                 username=self.endpoint.username,
@@ -98,4 +120,4 @@ class SmtpMailer:
                 timeout=self.timeout,
             )
         except (aiosmtplib.SMTPException, OSError) as error:
-            raise MailTransportError(f"{type(error).__name__}: {error}") from error
+            raise classify(error) from error

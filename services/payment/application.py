@@ -12,13 +12,16 @@ from eventsourcing.persistence import IntegrityError, Tracking
 
 from kernel.errors import ConflictError
 from kernel.eventstore import BillingApplication, TenantAggregate
+from services.payment.domain.dunning import Dunning
+from services.payment.domain.dunning_policy import DunningPolicy
 from services.payment.domain.errors import InvalidPaymentError, PaymentNotFoundError
 from services.payment.domain.ledger import CustomerLedger, ledger_id
 from services.payment.domain.methods import Wallet, wallet_id
 from services.payment.domain.payments import Payment
 
 AGGREGATE_TYPES: dict[str, type[TenantAggregate]] = {
-    "payment": Payment, "ledger": CustomerLedger, "wallet": Wallet,
+    "payment": Payment, "ledger": CustomerLedger, "wallet": Wallet, "dunning": Dunning,
+    "dunning_policy": DunningPolicy,
 }
 MAX_ATTEMPTS = 8
 T = TypeVar("T")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 from uuid import UUID
@@ -36,6 +36,12 @@ R = TypeVar("R")
 
 MANUAL_PROVIDER = "manual"
 NOT_RECEIVED = "not_received_by_gateway"
+MoneyReceivedHook = Callable[[UUID, UUID], Awaitable[object]]
+"""Told (tenant, account) after money came in: dunning restores an account whose debt cleared."""
+
+
+async def nothing_received(tenant_id: UUID, account_id: UUID) -> None:
+    """A money-received hook that does nothing."""
 
 
 @dataclass(frozen=True)
@@ -60,12 +66,13 @@ class Collecting:
 
     def __init__(
         self, app: PaymentApplication, invoices: GrpcInvoices, gateway: PaymentGateway,
-        on_saved: Callable[[], None],
+        on_saved: Callable[[], None], money_received: MoneyReceivedHook = nothing_received,
     ) -> None:
         self.app = app
         self.invoices = invoices
         self.gateway = gateway
         self.on_saved = on_saved
+        self.money_received = money_received
 
     # --- taking money ---------------------------------------------------------------------------
 
@@ -88,7 +95,9 @@ class Collecting:
             self.app.save_all(payment, ledger)
             return payment
 
-        return await self.change(record)
+        payment = await self.change(record)
+        await self.money_received(payment.tenant_id, payment.account_id)
+        return payment
 
     async def pay_by_card(self, request: PaymentRequest, payment_id: UUID | None = None) -> Payment:
         """Charge a card token through the gateway, never twice for the same debt."""
@@ -171,7 +180,10 @@ class Collecting:
             self.app.save_all(payment, ledger)
             return payment
 
-        return await self.change(apply)
+        payment = await self.change(apply)
+        if payment.status == ChargeStatus.SUCCEEDED:
+            await self.money_received(tenant_id, payment.account_id)
+        return payment
 
     async def lose_track(self, payment: Payment, reason: str) -> Payment:
         """The gateway did not answer: the payment is unknown until polled."""

@@ -135,14 +135,19 @@ class Positions:
             " AND ($3::timestamptz IS NULL OR (recorded_at, payment_id) < ($3, $4))"
             " ORDER BY recorded_at DESC, payment_id DESC LIMIT $5",
             tenant_id, account_id, before[0] if before else None, before[1] if before else None, limit)
-        return [(row["recorded_at"], row["payment_id"]) for row in rows]
+        return [(row["recorded_at"], plain_uuid(row["payment_id"])) for row in rows]
+
+
+def plain_uuid(value: Any) -> UUID:
+    """asyncpg's UUID as the standard library's (the event store's transcoder knows only that one)."""
+    return UUID(str(value))
 
 
 def group_overdue(rows: list[asyncpg.Record]) -> list[Overdue]:
     """Rows of past-due invoices as one Overdue per account."""
     grouped: dict[tuple[UUID, UUID], list[asyncpg.Record]] = {}
     for row in rows:
-        grouped.setdefault((row["tenant_id"], row["account_id"]), []).append(row)
+        grouped.setdefault((plain_uuid(row["tenant_id"]), plain_uuid(row["account_id"])), []).append(row)
     return [
         Overdue(tenant_id=tenant_id, account_id=account_id, currency=items[0]["currency"],
                 invoices=tuple(overdue_invoice(row) for row in items))
@@ -153,5 +158,6 @@ def group_overdue(rows: list[asyncpg.Record]) -> list[Overdue]:
 def overdue_invoice(row: asyncpg.Record) -> OverdueInvoice:
     """A past-due receivable row as the dunning domain sees it."""
     currency = row["currency"]
-    return OverdueInvoice(invoice_id=row["invoice_id"], number=row["number"], due_date=row["due_date"],
+    return OverdueInvoice(invoice_id=plain_uuid(row["invoice_id"]), number=row["number"],
+                          due_date=row["due_date"],
                           amount_due=Money(Decimal(row["due"]), currency), disputed=Money.zero(currency))

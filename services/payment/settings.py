@@ -16,6 +16,10 @@ class Settings(ServiceSettings, GatewaySettings):
         default=5.0, gt=0, description="deadline for asking the invoice service about an invoice"
     )
 
+    dunning_interval_seconds: float = Field(
+        default=60.0, gt=0, description="how often dunning looks for overdue accounts"
+    )
+
     @field_validator("invoice_grpc")
     @classmethod
     def check_address(cls, value: str) -> str:

@@ -127,7 +127,8 @@ async def test_bad_payments_are_refused_with_a_reason_and_write_nothing(stack: S
         refused(await api.post("/v1/payments", json=body(method="card")), (422,))
         payment = await created(api.post("/v1/payments", json=body()))
         refused(await api.post(f"/v1/payments/{payment['payment_id']}/refunds",
-                               json={"amount": {"amount": "5.01", "currency": "GBP"}}), (422,), "amount.amount")
+                               json={"amount": {"amount": "5.01", "currency": "GBP"}}),
+                (422,), "amount.amount")
         voided = billed.invoices[1]["invoice_id"]
         await created(api.post(f"/v1/invoices/{voided}/void", json={"reason": "billed in error"}))
         refused(await api.post("/v1/payments", json=body(invoice_id=voided)), (409,))
@@ -183,3 +184,48 @@ async def test_late_card_success_arrives_through_the_gateway_webhook(stack: Stac
         forged = await api.post("/v1/payment-providers/simulator/webhooks", content=b'{"id": "evt_x"}',
                                 headers={"Simulator-Signature": "t=1,v1=00"})
         assert forged.status_code == 422, forged.text
+
+
+async def test_dunning_from_reminder_to_suspension_and_back_on_payment(stack: Stack) -> None:
+    tenant = stack.create_tenant("Dunning Telco")
+    async with stack.client(tenant["api_key"]) as api:
+        await created(api.put("/v1/dunning-policy", json={
+            "reminder_days": [1, 7], "retry_days": [3], "suspend_after_days": 14,
+            "late_fee": {"fixed": {"GBP": "5.00"}, "after_days": 10}}))
+        billed = await account_with_two_invoices(api, "Dunned Home")
+        await settled(api, billed.account_id, ["issued", "issued"])
+        await created(api.post(f"/v1/accounts/{billed.account_id}/payment-methods",
+                               json={"token": "tok_decline"}))
+        due = datetime.fromisoformat(billed.invoices[0]["due_date"]).date()
+
+        async def dun(days_overdue: int) -> dict[str, Any]:
+            when = due + timedelta(days=days_overdue)
+            run = await created(api.post("/v1/dunning-runs", json={"date": when.isoformat()}))
+            assert run["failures"] == [], run
+            return await created(api.get(f"/v1/accounts/{billed.account_id}/dunning"))
+
+        assert (await dun(1))["reminder_steps"] == [1]
+        assert (await dun(1))["reminder_steps"] == [1]
+        retried = await dun(3)
+        assert len(retried["retries"]) == 1
+        retry = await created(api.get(f"/v1/payments/{retried['retries'][0]['payment_id']}"))
+        assert (retry["status"], retry["failure_reason"]) == ("failed", "card_declined")
+        assert (await dun(10))["late_fee"]["amount"] == {"amount": "5.00", "currency": "GBP"}
+        suspended = await dun(14)
+        assert (suspended["reminder_steps"], suspended["suspended"]) == ([1, 2], True)
+        account = await created(api.get(f"/v1/accounts/{billed.account_id}"))
+        assert account["status"] == "suspended"
+
+        ledger = await settled(api, billed.account_id, ["issued", "issued"])
+        await created(api.post("/v1/payments", json={
+            "account_id": billed.account_id, "method": "bank_transfer",
+            "amount": {"amount": ledger["balance"]["amount"], "currency": "GBP"}}))
+        await settled(api, billed.account_id, ["paid", "paid"])
+
+        async def restored() -> bool:
+            account = await created(api.get(f"/v1/accounts/{billed.account_id}"))
+            return bool(account["status"] == "active")
+
+        await eventually(restored)
+        dunning = await created(api.get(f"/v1/accounts/{billed.account_id}/dunning"))
+        assert (dunning["status"], dunning["suspended"]) == ("closed", False)

@@ -114,8 +114,10 @@ async def verify_invoice(
 async def list_deliveries(
     invoice_id: str, caller: Principal = Depends(allow(*STAFF)), c: Clients = Depends(clients),
 ) -> dict[str, Any]:
-    """Emails sent (or failing) about an invoice."""
+    """The email issuing an invoice, sent or failing (every email naming the invoice, payment
+    receipts and reminders too: GET /v1/notifications/deliveries?invoice_id=...)."""
     await fetch_invoice(caller, c, invoice_id)
     response = await c.notify.ListDeliveries(notify_pb2.ListDeliveriesRequest(
-        tenant_id=str(caller.tenant_id), invoice_id=invoice_id), timeout=c.timeout)
+        tenant_id=str(caller.tenant_id), invoice_id=invoice_id, kind="invoice_issued"),
+        timeout=c.timeout)
     return {"deliveries": [jsonable(delivery) for delivery in response.deliveries]}

@@ -167,8 +167,8 @@ class CustomerLedger(TenantAggregate):
     # --- reading --------------------------------------------------------------------------------
 
     def money(self, amount: Decimal) -> Money:
-        """An amount in the ledger's currency."""
-        return Money(amount, self.currency)
+        """An amount in the ledger's currency, in its minor unit (all the ledger ever holds)."""
+        return Money(amount, self.currency).rounded()
 
     @property
     def balance(self) -> Money:

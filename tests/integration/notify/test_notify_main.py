@@ -19,12 +19,12 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from devstack.mailsink import MailSink
 from kernel.messaging import EVENTS_STREAM, connect, ensure_stream, publish
-from services.notify.consumers import INVOICE_FINALIZED_SUBJECT
+from services.notify.consumers import SUBSCRIPTION_OF
+from services.notify.events import NotificationKind
 from tests.integration.notify.notify_stack import (
     FakeInvoiceService,
     envelope,
     eventually,
-    invoice_message,
     start_invoice_service,
 )
 
@@ -59,13 +59,13 @@ async def wait_for_ready_file(path: Path, process: asyncio.subprocess.Process) -
     return ready
 
 
-async def test_main_emails_a_finalized_invoice_serves_the_log_and_stops_on_sigterm(
+async def test_main_emails_a_finalized_invoice_with_its_pdf_serves_the_log_and_stops_on_sigterm(
     database_url: str, nats_url: str, sink: MailSink,
     invoices: tuple[FakeInvoiceService, str], tmp_path: Path,
 ) -> None:
     service, invoice_address = invoices
     tenant_id = uuid4()
-    invoice = service.add(tenant_id, invoice_message(number="INV-MAIN-1"))
+    invoice = service.add_invoice(tenant_id, service.add_account(tenant_id), "INV-MAIN-1")
     ready_file, log_file = tmp_path / "notify.ready", tmp_path / "notify.log"
     env = {
         **os.environ, "DATABASE_URL": database_url, "NATS_URL": nats_url,
@@ -82,8 +82,9 @@ async def test_main_emails_a_finalized_invoice_serves_the_log_and_stops_on_sigte
         nc = await connect(nats_url, "notify-main-test")
         js = nc.jetstream()
         await ensure_stream(js, EVENTS_STREAM)
-        await publish(js, INVOICE_FINALIZED_SUBJECT,
-                      envelope("invoice:1", tenant_id, invoice.invoice_id), msg_id="invoice:1")
+        await publish(js, SUBSCRIPTION_OF[NotificationKind.INVOICE_ISSUED].subject,
+                      envelope(NotificationKind.INVOICE_ISSUED, "invoice:1", tenant_id,
+                               invoice.invoice_id, {}), msg_id="invoice:1")
         await nc.close()
 
         async def emailed() -> bool:
@@ -98,7 +99,10 @@ async def test_main_emails_a_finalized_invoice_serves_the_log_and_stops_on_sigte
         assert health.status == health_pb2.HealthCheckResponse.SERVING
         assert [(d.invoice_id, d.status) for d in listed.deliveries] == [
             (invoice.invoice_id, "sent")]
-        assert sink.messages()[0]["Subject"].startswith("Invoice INV-MAIN-1 for ")
+        [message] = sink.messages()
+        assert message["Subject"] == "Invoice INV-MAIN-1 for 1\u201331 Jan 2025"
+        [attachment] = list(message.iter_attachments())
+        assert attachment.get_content().startswith(b"%PDF")
         process.send_signal(signal.SIGTERM)
         exit_code = await asyncio.wait_for(process.wait(), SHUTDOWN_SECONDS)
         assert exit_code == 0, log_file.read_text()

@@ -116,8 +116,11 @@ class PaymentStack:
         await asyncio.to_thread(self.app.close)
 
 
+TEST_PSP_SECRET = "integration-webhook-key"  # noqa: S105 (a test key, signed and checked locally)
+
+
 async def start_payment_stack(
-    database_url: str, nats_url: str, psp_url: str = "http://127.0.0.1:9", psp_secret: str = "test-secret",
+    database_url: str, nats_url: str, psp_url: str = "http://127.0.0.1:9", psp_secret: str = TEST_PSP_SECRET,
 ) -> PaymentStack:
     """Wire the real servicer, application, relay, invoice adapter and PSP adapter, as main() does."""
     pool = await database.create_pool(database_url)

@@ -1,4 +1,4 @@
-"""Card payments through the real PSP simulator process: outcomes, unknowns, webhooks, refunds, chargebacks."""
+"""Card payments through the real PSP simulator process: outcomes, unknowns, webhooks, refunds."""
 
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ class WebhookForwarder:
         """Read one HTTP request, forward it over gRPC, answer 200 (or 400 when it did not verify)."""
         head = await reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")[1:]
-        headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines if line)}
+        pairs = (line.partition(":") for line in lines if line)
+        headers = {key.strip().lower(): value.strip() for key, _, value in pairs}
         body = await reader.readexactly(int(headers.get("content-length", "0")))
         status = "200 OK"
         try:
@@ -146,7 +147,8 @@ async def test_timeout_then_late_success_is_resolved_before_a_new_attempt_and_ne
     assert resolved.status == "succeeded"
     ledger = await ledger_of(stack, tenant, invoice.account_id)
     assert (ledger.balance.amount, list(ledger.payments_in_flight)) == ("0.00", [])
-    charges = httpx.get(f"{simulator.url}/v1/charges", params={"payment_id": first.payment_id})
+    async with httpx.AsyncClient() as client:
+        charges = await client.get(f"{simulator.url}/v1/charges", params={"payment_id": first.payment_id})
     assert len(charges.json()["data"]) == 1
 
 

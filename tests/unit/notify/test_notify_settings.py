@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from pydantic import ValidationError
 
 from services.notify.mailer import SmtpEndpoint, parse_smtp_url
+from services.notify.retries import RetryPolicy
 from services.notify.settings import Settings
 
 REQUIRED = {"database_url": "postgresql://localhost/billing", "nats_url": "nats://localhost:4222",
@@ -58,3 +61,21 @@ def test_production_refuses_a_placeholder_smtp_password() -> None:
     with pytest.raises(ValidationError, match="real secret"):
         settings(environment="production",
                  smtp_url="smtp://billing:changeme@mail.isp.example:587?starttls=true")
+
+
+def test_retry_settings_make_the_retry_policy() -> None:
+    loaded = settings(smtp_url="smtp://127.0.0.1:1025", mail_max_attempts="3",
+                      mail_retry_first_delay_seconds="60", mail_retry_max_delay_seconds="600",
+                      mail_retry_jitter="0")
+
+    assert loaded.retry_policy == RetryPolicy(3, timedelta(minutes=1), timedelta(minutes=10), 0.0)
+    assert settings(smtp_url="smtp://127.0.0.1:1025").retry_policy == RetryPolicy()
+
+
+@pytest.mark.parametrize("fields", [
+    {"mail_max_attempts": "0"}, {"mail_retry_jitter": "1"}, {"mail_send_lanes": "0"},
+    {"mail_retry_first_delay_seconds": "600", "mail_retry_max_delay_seconds": "60"},
+])
+def test_retry_settings_out_of_range_are_refused(fields: dict[str, str]) -> None:
+    with pytest.raises(ValidationError):
+        settings(smtp_url="smtp://127.0.0.1:1025", **fields)

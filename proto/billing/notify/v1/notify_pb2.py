@@ -24,19 +24,39 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x62illing/notify/v1/notify.proto\x12\x11\x62illing.notify.v1\">\n\x15ListDeliveriesRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\ninvoice_id\x18\x02 \x01(\t\"\xae\x01\n\x08\x44\x65livery\x12\x13\n\x0b\x64\x65livery_id\x18\x01 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x03 \x01(\t\x12\x11\n\trecipient\x18\x04 \x01(\t\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x0e\n\x06status\x18\x06 \x01(\t\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12\x12\n\ninvoice_id\x18\x08 \x01(\t\x12\x12\n\nupdated_at\x18\t \x01(\t\"I\n\x16ListDeliveriesResponse\x12/\n\ndeliveries\x18\x01 \x03(\x0b\x32\x1b.billing.notify.v1.Delivery2v\n\rNotifyService\x12\x65\n\x0eListDeliveries\x12(.billing.notify.v1.ListDeliveriesRequest\x1a).billing.notify.v1.ListDeliveriesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x62illing/notify/v1/notify.proto\x12\x11\x62illing.notify.v1\"\xa6\x01\n\x15ListDeliveriesRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x12\n\ninvoice_id\x18\x02 \x01(\t\x12\x12\n\naccount_id\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12\x0e\n\x06status\x18\x05 \x01(\t\x12\r\n\x05since\x18\x06 \x01(\t\x12\x11\n\tpage_size\x18\x07 \x01(\x05\x12\x12\n\npage_token\x18\x08 \x01(\t\"\xd8\x02\n\x08\x44\x65livery\x12\x13\n\x0b\x64\x65livery_id\x18\x01 \x01(\t\x12\x10\n\x08\x65vent_id\x18\x02 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x03 \x01(\t\x12\x11\n\trecipient\x18\x04 \x01(\t\x12\x0f\n\x07subject\x18\x05 \x01(\t\x12\x0e\n\x06status\x18\x06 \x01(\t\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12\x12\n\ninvoice_id\x18\x08 \x01(\t\x12\x12\n\nupdated_at\x18\t \x01(\t\x12\x0c\n\x04kind\x18\n \x01(\t\x12\x12\n\naccount_id\x18\x0b \x01(\t\x12\x13\n\x0binvoice_ids\x18\x0c \x03(\t\x12\x0e\n\x06locale\x18\r \x01(\t\x12\x10\n\x08\x61ttempts\x18\x0e \x01(\x05\x12\x17\n\x0fnext_attempt_at\x18\x0f \x01(\t\x12\x12\n\nlast_error\x18\x10 \x01(\t\x12\x11\n\tqueued_at\x18\x11 \x01(\t\x12\x0f\n\x07sent_at\x18\x12 \x01(\t\"b\n\x16ListDeliveriesResponse\x12/\n\ndeliveries\x18\x01 \x03(\x0b\x32\x1b.billing.notify.v1.Delivery\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"<\n\x12GetDeliveryRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65livery_id\x18\x02 \x01(\t\"\x8c\x01\n\x08Template\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0e\n\x06locale\x18\x02 \x01(\t\x12\x0e\n\x06source\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\t\x12\x0c\n\x04html\x18\x06 \x01(\t\x12\x12\n\nupdated_at\x18\x07 \x01(\t\x12\x11\n\tvariables\x18\x08 \x03(\t\"r\n\x12PutTemplateRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0e\n\x06locale\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\t\x12\x0c\n\x04html\x18\x06 \x01(\t\"E\n\x12GetTemplateRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0e\n\x06locale\x18\x03 \x01(\t\"7\n\x14ListTemplatesRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\"G\n\x15ListTemplatesResponse\x12.\n\ttemplates\x18\x01 \x03(\x0b\x32\x1b.billing.notify.v1.Template\"H\n\x15\x44\x65leteTemplateRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0e\n\x06locale\x18\x03 \x01(\t\"\x18\n\x16\x44\x65leteTemplateResponse\"v\n\x16PreviewTemplateRequest\x12\x11\n\ttenant_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0e\n\x06locale\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\t\x12\x0c\n\x04html\x18\x06 \x01(\t\"L\n\rRenderedEmail\x12\x0f\n\x07subject\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x0c\n\x04html\x18\x03 \x01(\t\x12\x0e\n\x06locale\x18\x04 \x01(\t2\x9a\x05\n\rNotifyService\x12\x65\n\x0eListDeliveries\x12(.billing.notify.v1.ListDeliveriesRequest\x1a).billing.notify.v1.ListDeliveriesResponse\x12Q\n\x0bGetDelivery\x12%.billing.notify.v1.GetDeliveryRequest\x1a\x1b.billing.notify.v1.Delivery\x12Q\n\x0bPutTemplate\x12%.billing.notify.v1.PutTemplateRequest\x1a\x1b.billing.notify.v1.Template\x12Q\n\x0bGetTemplate\x12%.billing.notify.v1.GetTemplateRequest\x1a\x1b.billing.notify.v1.Template\x12\x62\n\rListTemplates\x12\'.billing.notify.v1.ListTemplatesRequest\x1a(.billing.notify.v1.ListTemplatesResponse\x12\x65\n\x0e\x44\x65leteTemplate\x12(.billing.notify.v1.DeleteTemplateRequest\x1a).billing.notify.v1.DeleteTemplateResponse\x12^\n\x0fPreviewTemplate\x12).billing.notify.v1.PreviewTemplateRequest\x1a .billing.notify.v1.RenderedEmailb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'billing.notify.v1.notify_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_LISTDELIVERIESREQUEST']._serialized_start=53
-  _globals['_LISTDELIVERIESREQUEST']._serialized_end=115
-  _globals['_DELIVERY']._serialized_start=118
-  _globals['_DELIVERY']._serialized_end=292
-  _globals['_LISTDELIVERIESRESPONSE']._serialized_start=294
-  _globals['_LISTDELIVERIESRESPONSE']._serialized_end=367
-  _globals['_NOTIFYSERVICE']._serialized_start=369
-  _globals['_NOTIFYSERVICE']._serialized_end=487
+  _globals['_LISTDELIVERIESREQUEST']._serialized_start=54
+  _globals['_LISTDELIVERIESREQUEST']._serialized_end=220
+  _globals['_DELIVERY']._serialized_start=223
+  _globals['_DELIVERY']._serialized_end=567
+  _globals['_LISTDELIVERIESRESPONSE']._serialized_start=569
+  _globals['_LISTDELIVERIESRESPONSE']._serialized_end=667
+  _globals['_GETDELIVERYREQUEST']._serialized_start=669
+  _globals['_GETDELIVERYREQUEST']._serialized_end=729
+  _globals['_TEMPLATE']._serialized_start=732
+  _globals['_TEMPLATE']._serialized_end=872
+  _globals['_PUTTEMPLATEREQUEST']._serialized_start=874
+  _globals['_PUTTEMPLATEREQUEST']._serialized_end=988
+  _globals['_GETTEMPLATEREQUEST']._serialized_start=990
+  _globals['_GETTEMPLATEREQUEST']._serialized_end=1059
+  _globals['_LISTTEMPLATESREQUEST']._serialized_start=1061
+  _globals['_LISTTEMPLATESREQUEST']._serialized_end=1116
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_start=1118
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_end=1189
+  _globals['_DELETETEMPLATEREQUEST']._serialized_start=1191
+  _globals['_DELETETEMPLATEREQUEST']._serialized_end=1263
+  _globals['_DELETETEMPLATERESPONSE']._serialized_start=1265
+  _globals['_DELETETEMPLATERESPONSE']._serialized_end=1289
+  _globals['_PREVIEWTEMPLATEREQUEST']._serialized_start=1291
+  _globals['_PREVIEWTEMPLATEREQUEST']._serialized_end=1409
+  _globals['_RENDEREDEMAIL']._serialized_start=1411
+  _globals['_RENDEREDEMAIL']._serialized_end=1487
+  _globals['_NOTIFYSERVICE']._serialized_start=1490
+  _globals['_NOTIFYSERVICE']._serialized_end=2156
 # @@protoc_insertion_point(module_scope)

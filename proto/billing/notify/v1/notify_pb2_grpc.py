@@ -26,7 +26,7 @@ if _version_not_supported:
 
 
 class NotifyServiceStub:
-    """Notifications: the delivery log of customer emails.
+    """Customer emails: the delivery log and each tenant's email templates (docs/notifications.md).
     """
 
     def __init__(self, channel):
@@ -40,14 +40,89 @@ class NotifyServiceStub:
                 request_serializer=billing_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesRequest.SerializeToString,
                 response_deserializer=billing_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesResponse.FromString,
                 _registered_method=True)
+        self.GetDelivery = channel.unary_unary(
+                '/billing.notify.v1.NotifyService/GetDelivery',
+                request_serializer=billing_dot_notify_dot_v1_dot_notify__pb2.GetDeliveryRequest.SerializeToString,
+                response_deserializer=billing_dot_notify_dot_v1_dot_notify__pb2.Delivery.FromString,
+                _registered_method=True)
+        self.PutTemplate = channel.unary_unary(
+                '/billing.notify.v1.NotifyService/PutTemplate',
+                request_serializer=billing_dot_notify_dot_v1_dot_notify__pb2.PutTemplateRequest.SerializeToString,
+                response_deserializer=billing_dot_notify_dot_v1_dot_notify__pb2.Template.FromString,
+                _registered_method=True)
+        self.GetTemplate = channel.unary_unary(
+                '/billing.notify.v1.NotifyService/GetTemplate',
+                request_serializer=billing_dot_notify_dot_v1_dot_notify__pb2.GetTemplateRequest.SerializeToString,
+                response_deserializer=billing_dot_notify_dot_v1_dot_notify__pb2.Template.FromString,
+                _registered_method=True)
+        self.ListTemplates = channel.unary_unary(
+                '/billing.notify.v1.NotifyService/ListTemplates',
+                request_serializer=billing_dot_notify_dot_v1_dot_notify__pb2.ListTemplatesRequest.SerializeToString,
+                response_deserializer=billing_dot_notify_dot_v1_dot_notify__pb2.ListTemplatesResponse.FromString,
+                _registered_method=True)
+        self.DeleteTemplate = channel.unary_unary(
+                '/billing.notify.v1.NotifyService/DeleteTemplate',
+                request_serializer=billing_dot_notify_dot_v1_dot_notify__pb2.DeleteTemplateRequest.SerializeToString,
+                response_deserializer=billing_dot_notify_dot_v1_dot_notify__pb2.DeleteTemplateResponse.FromString,
+                _registered_method=True)
+        self.PreviewTemplate = channel.unary_unary(
+                '/billing.notify.v1.NotifyService/PreviewTemplate',
+                request_serializer=billing_dot_notify_dot_v1_dot_notify__pb2.PreviewTemplateRequest.SerializeToString,
+                response_deserializer=billing_dot_notify_dot_v1_dot_notify__pb2.RenderedEmail.FromString,
+                _registered_method=True)
 
 
 class NotifyServiceServicer:
-    """Notifications: the delivery log of customer emails.
+    """Customer emails: the delivery log and each tenant's email templates (docs/notifications.md).
     """
 
     def ListDeliveries(self, request, context):
+        """The tenant's email deliveries, oldest first, filtered and paged.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetDelivery(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PutTemplate(self, request, context):
+        """Store the tenant's template of one kind and locale; INVALID_ARGUMENT names the part
+        (subject, text or html) and the reason when it does not parse, uses an unknown variable
+        or fails on sample data.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetTemplate(self, request, context):
+        """The template an email of this kind and locale is written with: the tenant's own, or
+        the next one in the fallback chain (source tells which).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTemplates(self, request, context):
+        """The tenant's own templates.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteTemplate(self, request, context):
+        """Remove the tenant's own template; NOT_FOUND when it has none for this kind and locale.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PreviewTemplate(self, request, context):
+        """Render a template with sample data: the parts given, the current template for the rest.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -60,6 +135,36 @@ def add_NotifyServiceServicer_to_server(servicer, server):
                     request_deserializer=billing_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesRequest.FromString,
                     response_serializer=billing_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesResponse.SerializeToString,
             ),
+            'GetDelivery': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDelivery,
+                    request_deserializer=billing_dot_notify_dot_v1_dot_notify__pb2.GetDeliveryRequest.FromString,
+                    response_serializer=billing_dot_notify_dot_v1_dot_notify__pb2.Delivery.SerializeToString,
+            ),
+            'PutTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.PutTemplate,
+                    request_deserializer=billing_dot_notify_dot_v1_dot_notify__pb2.PutTemplateRequest.FromString,
+                    response_serializer=billing_dot_notify_dot_v1_dot_notify__pb2.Template.SerializeToString,
+            ),
+            'GetTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTemplate,
+                    request_deserializer=billing_dot_notify_dot_v1_dot_notify__pb2.GetTemplateRequest.FromString,
+                    response_serializer=billing_dot_notify_dot_v1_dot_notify__pb2.Template.SerializeToString,
+            ),
+            'ListTemplates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTemplates,
+                    request_deserializer=billing_dot_notify_dot_v1_dot_notify__pb2.ListTemplatesRequest.FromString,
+                    response_serializer=billing_dot_notify_dot_v1_dot_notify__pb2.ListTemplatesResponse.SerializeToString,
+            ),
+            'DeleteTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteTemplate,
+                    request_deserializer=billing_dot_notify_dot_v1_dot_notify__pb2.DeleteTemplateRequest.FromString,
+                    response_serializer=billing_dot_notify_dot_v1_dot_notify__pb2.DeleteTemplateResponse.SerializeToString,
+            ),
+            'PreviewTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewTemplate,
+                    request_deserializer=billing_dot_notify_dot_v1_dot_notify__pb2.PreviewTemplateRequest.FromString,
+                    response_serializer=billing_dot_notify_dot_v1_dot_notify__pb2.RenderedEmail.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'billing.notify.v1.NotifyService', rpc_method_handlers)
@@ -69,7 +174,7 @@ def add_NotifyServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class NotifyService:
-    """Notifications: the delivery log of customer emails.
+    """Customer emails: the delivery log and each tenant's email templates (docs/notifications.md).
     """
 
     @staticmethod
@@ -89,6 +194,168 @@ class NotifyService:
             '/billing.notify.v1.NotifyService/ListDeliveries',
             billing_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesRequest.SerializeToString,
             billing_dot_notify_dot_v1_dot_notify__pb2.ListDeliveriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDelivery(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.notify.v1.NotifyService/GetDelivery',
+            billing_dot_notify_dot_v1_dot_notify__pb2.GetDeliveryRequest.SerializeToString,
+            billing_dot_notify_dot_v1_dot_notify__pb2.Delivery.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PutTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.notify.v1.NotifyService/PutTemplate',
+            billing_dot_notify_dot_v1_dot_notify__pb2.PutTemplateRequest.SerializeToString,
+            billing_dot_notify_dot_v1_dot_notify__pb2.Template.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.notify.v1.NotifyService/GetTemplate',
+            billing_dot_notify_dot_v1_dot_notify__pb2.GetTemplateRequest.SerializeToString,
+            billing_dot_notify_dot_v1_dot_notify__pb2.Template.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTemplates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.notify.v1.NotifyService/ListTemplates',
+            billing_dot_notify_dot_v1_dot_notify__pb2.ListTemplatesRequest.SerializeToString,
+            billing_dot_notify_dot_v1_dot_notify__pb2.ListTemplatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.notify.v1.NotifyService/DeleteTemplate',
+            billing_dot_notify_dot_v1_dot_notify__pb2.DeleteTemplateRequest.SerializeToString,
+            billing_dot_notify_dot_v1_dot_notify__pb2.DeleteTemplateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.notify.v1.NotifyService/PreviewTemplate',
+            billing_dot_notify_dot_v1_dot_notify__pb2.PreviewTemplateRequest.SerializeToString,
+            billing_dot_notify_dot_v1_dot_notify__pb2.RenderedEmail.FromString,
             options,
             channel_credentials,
             insecure,

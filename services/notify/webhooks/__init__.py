@@ -1,0 +1,1 @@
+"""Signed webhooks: tenants' endpoints receive the platform's events, signed, retried, logged."""
