@@ -116,7 +116,7 @@ class PaymentStack:
         await asyncio.to_thread(self.app.close)
 
 
-TEST_PSP_SECRET = "integration-webhook-key"  # noqa: S105 (a test key, signed and checked locally)
+TEST_PSP_SECRET = "integration-webhook-key"
 
 
 async def start_payment_stack(
