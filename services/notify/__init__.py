@@ -1,1 +1,1 @@
-"""Notify service: emails customers their finalized invoices, exactly once per event."""
+"""Notify service: customer emails about billing events (and webhooks and print batches)."""

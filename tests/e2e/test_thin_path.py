@@ -163,7 +163,13 @@ async def test_usage_to_paid_invoice_with_email_and_audit(stack: Stack) -> None:
         deliveries = await eventually(delivered)
         assert [d["recipient"] for d in deliveries] == ["ada@example.org"]
         mails = [m.read_text(errors="replace") for m in stack.mail.folder.glob("*.eml")]
-        assert len([m for m in mails if "INV-00000001" in m]) == 1
+        assert len([m for m in mails if "Subject: Invoice INV-00000001" in m]) == 1
+
+        async def receipt() -> list[str]:
+            mails = [m.read_text(errors="replace") for m in stack.mail.folder.glob("*.eml")]
+            return [m for m in mails if "Subject: Payment received" in m and "ada@example.org" in m]
+
+        assert len(await eventually(receipt)) == 1
 
         # 9. the auditor reads the invoice's history; an operator may not
         history = await auditor.get(f"/v1/audit/invoice/{invoice_id}/events")

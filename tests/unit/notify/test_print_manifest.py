@@ -35,7 +35,8 @@ def test_each_row_carries_the_address_in_six_line_columns() -> None:
     [row] = manifest_rows([document("INV-9", 1, ["Flat 2", "1 High St", "London", "N1 9GU"])])
     record = dict(zip(COLUMNS, row, strict=True))
 
-    assert [record[f"address_line_{n}"] for n in range(1, 7)] == ["Flat 2", "1 High St", "London", "N1 9GU", "", ""]
+    assert [record[f"address_line_{n}"] for n in range(1, 7)] == [
+        "Flat 2", "1 High St", "London", "N1 9GU", "", ""]
     assert (record["name"], record["postcode"], record["city"], record["country"]) == (
         "Customer INV-9", "N1 9GU", "London", "GB")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject
+from pypdf.generic import DictionaryObject, NameObject
 
 from services.notify.printing.pdfmerge import PdfConcatenation, UnreadablePdfError
 
@@ -57,6 +57,7 @@ def test_inherited_page_attributes_are_kept() -> None:
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(pdf("I", 2))))
     pages_root = writer.root_object["/Pages"].get_object()
+    assert isinstance(pages_root, DictionaryObject)
     first = writer.pages[0]
     pages_root[NameObject("/Resources")] = first["/Resources"]
     pages_root[NameObject("/MediaBox")] = first["/MediaBox"]

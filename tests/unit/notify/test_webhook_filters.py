@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kernel.errors import InvalidInputError
+from kernel.messaging import PoisonMessageError
 from services.notify.webhooks.consumer import parse_published_event
 from services.notify.webhooks.filters import MAX_FILTERS, check_filters, filter_matches, matches_any
-from kernel.messaging import PoisonMessageError
 
 
 @pytest.mark.parametrize(("text", "event_type", "expected"), [
@@ -23,7 +23,8 @@ from kernel.messaging import PoisonMessageError
     ("payment.Dunning.*", "payment.DunningCase.Opened", False),
     ("*", "usage.Batch.Accepted", True),
 ])
-def test_filters_select_exact_types_and_trailing_wildcards(text: str, event_type: str, expected: bool) -> None:
+def test_filters_select_exact_types_and_trailing_wildcards(text: str, event_type: str,
+                                                           expected: bool) -> None:
     assert filter_matches(text, event_type) is expected
 
 
@@ -75,11 +76,15 @@ def test_an_envelope_gives_the_event_type_subscribers_filter_on() -> None:
     assert (event.event_id, event.event_type) == ("invoice:7", "invoice.Invoice.Finalized")
 
 
+TENANT = "0b0a0000-0000-4000-8000-000000000001"
+
+
 @pytest.mark.parametrize("body", [
     b"not json", b"[]", b'{"id": "invoice:7"}',
-    b'{"id": "", "service": "invoice", "type": "Invoice.Finalized", "tenant_id": "0b0a0000-0000-4000-8000-000000000001"}',
+    f'{{"id": "", "service": "invoice", "type": "Invoice.Finalized", "tenant_id": "{TENANT}"}}'.encode(),
     b'{"id": "x:1", "service": "invoice", "type": "Invoice.Finalized", "tenant_id": "nope"}',
-    b'{"id": 5, "service": "invoice", "type": "Invoice.Finalized", "tenant_id": "0b0a0000-0000-4000-8000-000000000001"}',
+    f'{{"id": 5, "service": "invoice", "type": "Invoice.Finalized", "tenant_id": "{TENANT}"}}'.encode(),
+    f'{{"id": "x:1", "service": "invoice", "tenant_id": "{TENANT}"}}'.encode(),
 ])
 def test_malformed_envelopes_are_poison(body: bytes) -> None:
     with pytest.raises(PoisonMessageError):
