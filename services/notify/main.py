@@ -13,8 +13,10 @@ from kernel.messaging import EVENTS_STREAM, connect, ensure_stream
 from kernel.runtime import Lifecycle, bootstrap_process
 from services.notify.invoices import GrpcBillingSource
 from services.notify.mailer import SmtpMailer
+from services.notify.printing.wiring import start_printing
 from services.notify.settings import Settings
 from services.notify.sql import DDL
+from services.notify.webhooks.wiring import start_webhooks
 from services.notify.wiring import SERVICE_NAME, SendingRules, wire_email
 
 SERVICE = "notify"
@@ -45,8 +47,10 @@ async def main() -> None:
     lifecycle.on_shutdown(nc.drain)
     lifecycle.on_shutdown(lambda: invoice_channel.close(None))
     lifecycle.on_shutdown(pool.close)
+    webhooks = await start_webhooks(pool, js, lifecycle)
+    printing = await start_printing(pool, js, invoice_channel, lifecycle)
     server = GrpcServer([(notify_pb2_grpc.add_NotifyServiceServicer_to_server,
-                          email.servicer, SERVICE_NAME)])
+                          email.servicer, SERVICE_NAME), webhooks, printing])
     await lifecycle.serve(server)
 
 

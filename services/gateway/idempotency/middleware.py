@@ -36,7 +36,8 @@ HELD_BODY_LIMIT = 1 << 20
 """Bodies up to this size are read before the key is claimed; larger ones are hashed as they stream."""
 KEPT_HEADERS = frozenset({"content-type", "content-length", "location"})
 SECRET_RESPONSES = frozenset({("POST", "/v1/api-keys")})
-"""Calls whose success shows a secret once: it is never stored, so a replay is refused instead."""
+"""Calls whose success shows a secret once: it is never stored, so a replay is refused instead.
+Any response marked `Cache-Control: no-store` (webhook secrets, for one) is treated the same way."""
 REPLAYED_HEADER = (b"idempotent-replayed", b"true")
 OUTCOME_ATTRIBUTE = "billing.idempotency.outcome"
 
@@ -79,11 +80,14 @@ class ResponseRecorder:
         self.headers: list[tuple[str, str]] = []
         self.body = bytearray()
         self.complete = False
+        self.no_store = False
 
     async def send(self, message: Message) -> None:
         """The app's send."""
         if message["type"] == "http.response.start":
             self.status = message["status"]
+            self.no_store = any(name.lower() == b"cache-control" and b"no-store" in value.lower()
+                                for name, value in message.get("headers", []))
             self.headers = [(name.decode("latin-1"), value.decode("latin-1"))
                             for name, value in message.get("headers", [])
                             if name.decode("latin-1").lower() in KEPT_HEADERS]
@@ -96,7 +100,7 @@ class ResponseRecorder:
         """The response to keep: only a complete one that is not a server error."""
         if not self.complete:
             return None
-        shown_once = secret and 200 <= self.status < 300
+        shown_once = (secret or self.no_store) and 200 <= self.status < 300
         return StoredResponse(self.status, self.headers, None if shown_once else bytes(self.body))
 
 

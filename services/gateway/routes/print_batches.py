@@ -85,9 +85,12 @@ async def streamed(caller: Principal, c: Clients, batch_id: str, part: str, medi
 
     async def body() -> AsyncIterator[bytes]:
         chunk = first
-        while isinstance(chunk, printing_pb2.FileChunk):
-            yield chunk.data
-            chunk = await call.read()
+        try:
+            while isinstance(chunk, printing_pb2.FileChunk):
+                yield chunk.data
+                chunk = await call.read()
+        finally:
+            call.cancel()
 
     return StreamingResponse(body(), media_type=media_type,
                              headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime
 from uuid import UUID
 
@@ -70,7 +70,8 @@ class PrintDesk:
         self.wake()
         return batch
 
-    async def download(self, tenant_id: UUID, batch_id: UUID, part: BatchPart) -> AsyncIterator[bytes]:
+    async def download(self, tenant_id: UUID, batch_id: UUID,
+                       part: BatchPart) -> AsyncGenerator[bytes, None]:
         """A ready batch's file, chunk by chunk (the PDF only when the batch has documents)."""
         batch = await self.batch(tenant_id, batch_id)
         if batch.status is not BatchStatus.READY or batch.files is None:

@@ -119,13 +119,16 @@ class BatchBuilder:
 
     async def render_page(self, tenant_id: UUID, page: list[BilledInvoice],
                           folder: Path) -> list[RenderedInvoice | SkippedInvoice]:
-        """Render the page's invoices of paper accounts, a few at a time."""
+        """Render the page's invoices of paper accounts, a few at a time; the first failure stops them all."""
         wanted = [invoice for invoice in page if invoice.status != VOID]
         paper = await self.store.paper_accounts(tenant_id, {invoice.account_id for invoice in wanted})
         limit = asyncio.Semaphore(self.render_concurrency)
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(self.render(tenant_id, invoice, folder, limit))
-                     for invoice in wanted if invoice.account_id in paper]
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(self.render(tenant_id, invoice, folder, limit))
+                         for invoice in wanted if invoice.account_id in paper]
+        except ExceptionGroup as failed:
+            raise failed.exceptions[0] from None
         return [task.result() for task in tasks]
 
     async def render(self, tenant_id: UUID, invoice: BilledInvoice, folder: Path,

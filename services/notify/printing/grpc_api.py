@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -110,8 +111,9 @@ class PrintServicer(printing_pb2_grpc.PrintServiceServicer):
         except DomainError as error:
             await abort_with(context, error)
             return
-        async for data in chunks:
-            yield printing_pb2.FileChunk(data=data)
+        async with contextlib.aclosing(chunks):
+            async for data in chunks:
+                yield printing_pb2.FileChunk(data=data)
 
     @maps_domain_errors
     async def BuildPrintBatch(self, request: printing_pb2.BuildPrintBatchRequest,

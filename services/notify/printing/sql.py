@@ -10,7 +10,7 @@ objects would need their own clean-up and have no asyncpg API.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -224,7 +224,7 @@ class PostgresPrintStore:
                 files.pdf_sha256, files.manifest_sha256, skipped_to_json(files.skipped), at)
         return True
 
-    async def chunks(self, batch_id: UUID, part: BatchPart) -> AsyncIterator[bytes]:
+    async def chunks(self, batch_id: UUID, part: BatchPart) -> AsyncGenerator[bytes, None]:
         """A stored file, chunk by chunk, from one consistent snapshot."""
         async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
             async for row in conn.cursor(SELECT_CHUNKS, batch_id, part.value, prefetch=2):

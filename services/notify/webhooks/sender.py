@@ -85,7 +85,8 @@ class HttpPoster:
                                               headers=request_headers, extensions=extensions) as response:
                     code = response.status_code
         except TimeoutError:
-            return AttemptResult(0, f"timeout: no answer within {self.timeout_seconds:g} s", elapsed_ms(started))
+            reason = f"timeout: no answer within {self.timeout_seconds:g} s"
+            return AttemptResult(0, reason, elapsed_ms(started))
         except httpx.TimeoutException as error:
             return AttemptResult(0, f"timeout: {type(error).__name__}", elapsed_ms(started))
         except httpx.ConnectError as error:

@@ -54,6 +54,12 @@ def probe_router(probe: Probe) -> APIRouter:
         probe.calls[name] += 1
         raise RuntimeError("the probe crashed")
 
+    @router.post("/{name}/secret", status_code=201)
+    async def secret(name: str, caller: Principal = Depends(principal)) -> Response:
+        probe.calls[name] += 1
+        return JSONResponse({"secret": f"whsec-{name}-{probe.calls[name]}"}, status_code=201,
+                            headers={"Cache-Control": "no-store"})
+
     @router.post("/{name}/bare", status_code=202)
     async def bare(name: str, caller: Principal = Depends(principal)) -> dict[str, int]:
         probe.calls[name] += 1

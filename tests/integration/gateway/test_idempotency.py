@@ -444,3 +444,15 @@ async def test_an_issued_api_key_secret_is_never_stored(gw: ProbeGateway) -> Non
     assert issued.json()["api_key"] not in json.dumps([dict(r) for r in await gw.rows()], default=str)
     labels = await gw.pool.fetch("SELECT label FROM gateway.api_keys WHERE label = 'helpdesk'")
     assert len(labels) == 1
+
+
+async def test_a_response_marked_no_store_is_never_kept(gw: ProbeGateway) -> None:
+    async with gw.client(await gw.issue(Role.ADMIN)) as admin:
+        shown = await admin.post("/v1/probe/hook/secret", headers=KEY)
+        retried = await admin.post("/v1/probe/hook/secret", headers=KEY)
+
+    assert shown.status_code == 201, shown.text
+    refused(retried, 409, "response_not_kept")
+    [row] = await gw.rows()
+    assert (row["state"], row["body"]) == ("completed", None)
+    assert gw.probe.calls["hook"] == 1

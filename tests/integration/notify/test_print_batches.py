@@ -68,6 +68,7 @@ class FakeInvoice:
     pages: int
     total: str = "24.00"
     content: bytes | None = None
+    failure: grpc.StatusCode | None = None
 
 
 class FakeInvoiceService(invoice_pb2_grpc.InvoiceServiceServicer):
@@ -87,7 +88,8 @@ class FakeInvoiceService(invoice_pb2_grpc.InvoiceServiceServicer):
     def add_invoice(self, tenant_id: UUID, run_id: str, account_id: str, pages: int,
                     content: bytes | None = None) -> FakeInvoice:
         invoices = self.invoices.setdefault((str(tenant_id), run_id), [])
-        invoice = FakeInvoice(str(uuid4()), f"INV-{len(invoices) + 1:04d}", account_id, pages, content=content)
+        number = f"INV-{len(invoices) + 1:04d}"
+        invoice = FakeInvoice(str(uuid4()), number, account_id, pages, content=content)
         invoices.append(invoice)
         return invoice
 
@@ -127,6 +129,8 @@ class FakeInvoiceService(invoice_pb2_grpc.InvoiceServiceServicer):
         invoice = self.invoice(request.tenant_id, request.document_id)
         if invoice is None:
             await context.abort(grpc.StatusCode.NOT_FOUND, "invoice not found")
+        if invoice.failure is not None:
+            await context.abort(invoice.failure, "renderer crashed")
         content = invoice.content if invoice.content is not None else pdf(invoice.number, invoice.pages)
         return invoice_pb2.RenderedDocument(content_type="application/pdf", filename=f"{invoice.number}.pdf",
                                             content=content)
@@ -164,7 +168,7 @@ class PrintStack:
         self.js = self.nc.jetstream()
         await ensure_stream(self.js, EVENTS_STREAM)
         self.printing = build_printing(self.pool, self.invoice_channel,
-                                       PrintSettings(chunk_bytes=4096, poll_seconds=0.05), self.clock)
+                                       PrintSettings(chunk_bytes=1024, poll_seconds=0.05), self.clock)
         self.tasks = [asyncio.create_task(self.printing.consumer(self.js).run(self.stopping)),
                       asyncio.create_task(self.printing.worker.run(self.stopping))]
         self.server = GrpcServer([self.printing.registration])
@@ -196,7 +200,8 @@ class PrintStack:
                            "data": {"invoices_created": 3, "invoices_already_present": 0}}).encode()
         await publish(self.js, BILL_RUN_COMPLETED_SUBJECT, body, msg_id=f"invoice:{self.events}")
 
-    async def paper(self, tenant_id: UUID, account_id: str, paper: bool = True) -> printing_pb2.PaperPreference:
+    async def paper(self, tenant_id: UUID, account_id: str,
+                    paper: bool = True) -> printing_pb2.PaperPreference:
         return await self.stub.SetPaperPreference(printing_pb2.SetPaperPreferenceRequest(
             tenant_id=str(tenant_id), account_id=account_id, paper=paper))
 
@@ -256,7 +261,9 @@ async def test_a_completed_run_prints_its_paper_invoices_in_address_order(stack:
         (invoices["homeless"].number, "no_postal_address")]
     merged = await stack.download(tenant, batch.batch_id, "pdf")
     assert (len(merged), hashlib.sha256(merged).hexdigest()) == (batch.pdf_bytes, batch.pdf_sha256)
-    assert len(merged) > 4096
+    chunks = await stack.pool.fetchval("SELECT count(*) FROM notify.print_batch_chunks WHERE batch_id = $1"
+                                       " AND part = 'pdf'", UUID(batch.batch_id))
+    assert chunks == -(-len(merged) // 1024) > 1
     order = [invoices[name].number for name in ("hackney", "islington", "camden")]
     assert page_texts(merged) == [f"{order[0]} page 1", f"{order[1]} page 1", f"{order[1]} page 2",
                                   f"{order[2]} page 1", f"{order[2]} page 2", f"{order[2]} page 3"]
@@ -351,7 +358,8 @@ async def test_a_build_whose_worker_died_is_built_again_once_its_lease_runs_out(
     assert crashed is not None
 
     await asyncio.sleep(0.5)
-    assert (await stack.batch_of(tenant, run)).status == "building"  # type: ignore[union-attr]
+    waiting = await stack.batch_of(tenant, run)
+    assert waiting is not None and waiting.status == "building"
     stack.clock.advance(timedelta(minutes=11))
     stack.printing.worker.wake()
 
@@ -374,8 +382,10 @@ async def test_preferences_and_batches_are_the_tenants_own(stack: PrintStack) ->
             tenant_id=str(stranger), account_id=account, paper=True)),
         stack.stub.GetPaperPreference(printing_pb2.GetPaperPreferenceRequest(
             tenant_id=str(stranger), account_id=account)),
-        stack.stub.BuildPrintBatch(printing_pb2.BuildPrintBatchRequest(tenant_id=str(stranger), bill_run_id=running)),
-        stack.stub.GetPrintBatch(printing_pb2.GetPrintBatchRequest(tenant_id=str(tenant), batch_id=str(uuid4()))),
+        stack.stub.BuildPrintBatch(printing_pb2.BuildPrintBatchRequest(
+            tenant_id=str(stranger), bill_run_id=running)),
+        stack.stub.GetPrintBatch(printing_pb2.GetPrintBatchRequest(
+            tenant_id=str(tenant), batch_id=str(uuid4()))),
     ]
     for call in calls:
         with pytest.raises(grpc.aio.AioRpcError) as hidden:
@@ -391,3 +401,38 @@ async def test_preferences_and_batches_are_the_tenants_own(stack: PrintStack) ->
     with pytest.raises(grpc.aio.AioRpcError) as bad_id:
         await stack.paper(tenant, "not-an-id")
     assert bad_id.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+async def test_render_failures_fail_the_batch_and_an_unavailable_renderer_is_retried(
+    stack: PrintStack,
+) -> None:
+    tenant = uuid4()
+    crashing_run, flaky_run = stack.bill_run(tenant), stack.bill_run(tenant)
+    accounts = [stack.invoices.add_account(tenant, f"Ivy {n}", [f"{n} Road", "Ripon", "HG4 1AA"])
+                for n in range(3)]
+    for account in accounts:
+        await stack.paper(tenant, account)
+    stack.invoices.add_invoice(tenant, crashing_run, accounts[0], 1)
+    crashing = stack.invoices.add_invoice(tenant, crashing_run, accounts[1], 1)
+    crashing.failure = grpc.StatusCode.INTERNAL
+    flaky = stack.invoices.add_invoice(tenant, flaky_run, accounts[2], 1)
+    flaky.failure = grpc.StatusCode.UNAVAILABLE
+
+    await stack.completed(tenant, crashing_run)
+    failed = await stack.settled(tenant, crashing_run)
+    assert failed.status == "failed"
+    assert failed.reason == f"render_failed: invoice {crashing.number}: INTERNAL: renderer crashed"
+
+    await stack.completed(tenant, flaky_run)
+
+    async def retrying() -> bool:
+        batch = await stack.batch_of(tenant, flaky_run)
+        return batch is not None and batch.reason.startswith("retrying: invoice service: UNAVAILABLE")
+
+    await eventually(retrying, "the build to wait for the invoice service")
+    waiting = await stack.batch_of(tenant, flaky_run)
+    assert waiting is not None and waiting.status == "building"
+    flaky.failure = None
+    stack.clock.advance(timedelta(minutes=2))
+    stack.printing.worker.wake()
+    assert (await stack.settled(tenant, flaky_run)).status == "ready"

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from services.notify.webhooks.signing import signature, signature_header, signed_headers
@@ -78,3 +83,25 @@ def test_a_retired_secret_no_longer_verifies() -> None:
 def test_malformed_headers_are_rejected(header: str) -> None:
     with pytest.raises(SignatureError, match="malformed"):
         verify(BODY, header, [SECRET], now=T)
+
+
+def documented_snippet() -> Callable[..., bool]:
+    """The verification snippet of docs/webhooks.md, run as receivers would copy it."""
+    text = (Path(__file__).resolve().parents[3] / "docs" / "webhooks.md").read_text()
+    code = text.split("## Verifying a delivery", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "docs/webhooks.md", "exec"), namespace)  # noqa: S102 (our own documentation)
+    snippet: Callable[..., bool] = namespace["verify_webhook"]
+    return snippet
+
+
+def test_the_documented_snippet_agrees_with_the_helper() -> None:
+    snippet = documented_snippet()
+    now = int(time.time())
+    header = signature_header([SECRET, OLD_SECRET], now, BODY)
+
+    assert snippet(BODY, header, [SECRET]) and snippet(BODY, header, [OLD_SECRET])
+    assert not snippet(BODY + b"x", header, [SECRET])
+    assert not snippet(BODY, header, ["whsec_other"])
+    assert not snippet(BODY, signature_header([SECRET], now - 301, BODY), [SECRET])
+    assert not snippet(BODY, "garbage", [SECRET])
