@@ -139,8 +139,10 @@ async def test_refund_reopens_the_invoice_and_more_than_paid_is_refused(stack: P
         amount=common_pb2.Money(amount="25.01", currency="EUR"), idempotency_key="r-2")
     error = await rpc_error(stack.payments.RefundPayment(too_much))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert field_violation(error)["field"] == "amount.amount"
-    assert field_violation(error)["reason"].startswith("exceeds_refundable")
+    violation = field_violation(error)
+    assert violation is not None
+    assert violation["field"] == "amount.amount"
+    assert violation["reason"].startswith("exceeds_refundable")
     assert (await ledger_of(stack, tenant, invoice.account_id)).balance.amount == "15.00"
 
 
@@ -162,7 +164,9 @@ async def test_bad_payments_are_refused_and_nothing_is_written(
     error = await rpc_error(stack.payments.RecordPayment(record_request(tenant, **arguments)))
     assert error.code() == code
     if field is not None:
-        assert field_violation(error)["field"] == field
+        violation = field_violation(error)
+        assert violation is not None
+        assert violation["field"] == field
     assert stack.app.find_payment(tenant, derived_id(tenant, "payment", "key-1")) is None
     assert stack.app.find_ledger(tenant, UUID(invoice.account_id)) is None
 
