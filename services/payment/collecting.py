@@ -19,7 +19,7 @@ from services.payment.domain.errors import (
     PaymentStateError,
 )
 from services.payment.domain.ledger import CustomerLedger
-from services.payment.domain.payments import CARD, Payment, PaymentRequest
+from services.payment.domain.payments import CARD, Payment, PaymentRequest, PaymentStatus
 from services.payment.gateways.port import (
     ChargeOutcome,
     ChargeRequest,
@@ -170,6 +170,10 @@ class Collecting:
         def apply() -> Payment:
             payment = self.app.get_payment(tenant_id, payment_id)
             ledger = self.app.ledger(tenant_id, payment.account_id, payment.amount.currency)
+            if outcome.status == ChargeStatus.SUCCEEDED and payment.status == PaymentStatus.FAILED:
+                log.error("payment %s: the gateway reports success for a payment recorded as failed"
+                          " (%s); refund it at the gateway or record it by hand", payment.id,
+                          payment.failure_reason)
             if outcome.status == ChargeStatus.SUCCEEDED and payment.succeed(outcome.provider_ref):
                 ledger.receive_payment(payment.id, payment.amount, payment.invoice_id)
             elif outcome.status == ChargeStatus.FAILED and payment.fail(
