@@ -89,6 +89,11 @@ class BillingApplication(Application[UUID]):
         self._take_snapshots(processing_event)
         self._notify(recordings)
 
+    def is_processed(self, tracking: Tracking) -> bool:
+        """True when that upstream notification was already applied (its position saved)."""
+        recorder: Any = self.recorder
+        return bool(recorder.has_tracking_id(tracking.application_name, tracking.notification_id))
+
 
 def to_jsonable(value: Any) -> Any:
     """Convert event attribute values into JSON types (Money, Decimal, UUID, dates, enums)."""

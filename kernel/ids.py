@@ -12,6 +12,11 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
+def plain_uuid(value: uuid.UUID) -> uuid.UUID:
+    """A database driver's UUID (asyncpg's subclass) as the standard library's, the one events store."""
+    return uuid.UUID(bytes=value.bytes)
+
+
 def derived_id(*parts: object) -> uuid.UUID:
     """The same id for the same parts: makes 'one X per Y' a uniqueness rule of the data."""
     return uuid.uuid5(NAMESPACE, "/".join(str(part) for part in parts))

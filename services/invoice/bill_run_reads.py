@@ -13,6 +13,7 @@ from uuid import UUID
 
 import asyncpg
 
+from kernel.ids import plain_uuid
 from kernel.money import Money
 from services.invoice.application import InvoiceApplication
 from services.invoice.directory import Directory
@@ -41,10 +42,6 @@ class ChunkData:
     watermarks: dict[UUID, int] = field(default_factory=dict)
     tax_rates: dict[str, TaxRate] = field(default_factory=dict)
 
-
-def plain_uuid(value: Any) -> UUID:
-    """asyncpg's UUID as a plain uuid.UUID (events store only the standard type)."""
-    return UUID(bytes=value.bytes)
 
 
 def optional_uuid(value: Any) -> UUID | None:

@@ -8,16 +8,15 @@ email says "1 February 2025" like the English invoice does.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_interval
-from babel.numbers import format_currency, format_decimal
 
 from kernel.errors import InvalidInputError
 from kernel.money import Money
+from kernel.wording import day_text, money_text, period_text, quantity_text
 
 FALLBACK_LANGUAGE = "en"
 REGIONS = {"en": "en_GB", "de": "de_DE"}
@@ -58,29 +57,12 @@ def writing_locale(tag: str) -> str:
     return REGIONS.get(tag, tag)
 
 
-@lru_cache(maxsize=4096)
-def money_text(amount: Decimal, currency: str, locale: str) -> str:
-    """An amount with its currency sign, e.g. "1.234,56 €" in German."""
-    return format_currency(amount, currency, locale=locale)
 
 
-@lru_cache(maxsize=1024)
-def day_text(day: date, locale: str) -> str:
-    """A date in the locale's long form, e.g. "1. Februar 2025"."""
-    return format_date(day, "long", locale=locale)
 
 
-@lru_cache(maxsize=1024)
-def period_text(start: date, end: date, locale: str) -> str:
-    """A half-open period written from its first to its last day."""
-    return format_interval(start, max(start, end - timedelta(days=1)), "yMMMMd", locale=locale)
 
 
-def quantity_text(quantity: Decimal, locale: str) -> str:
-    """A quantity without trailing zeros, grouped for the locale."""
-    exact = quantity.quantize(Decimal(1)) if quantity == quantity.to_integral_value() \
-        else quantity.normalize()
-    return format_decimal(exact, locale=locale, decimal_quantization=False)
 
 
 @dataclass(frozen=True)

@@ -88,11 +88,6 @@ class PaymentApplication(BillingApplication):
         elif changed:
             self.save(*changed)
 
-    def is_processed(self, tracking: Tracking) -> bool:
-        """True when the upstream notification was already applied."""
-        recorder: Any = self.recorder
-        return bool(recorder.has_tracking_id(tracking.application_name, tracking.notification_id))
-
     def history(self, tenant_id: UUID, aggregate_type: str, aggregate_id: UUID) -> list[Any]:
         """An aggregate's events, oldest first, for auditors."""
         kind = AGGREGATE_TYPES.get(aggregate_type)

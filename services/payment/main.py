@@ -56,7 +56,7 @@ async def main() -> None:
     positions = Positions(app, pool)
     dunning_store = DunningStore(app)
     collecting = Collecting(app, invoices, gateway, relay.nudge)
-    wallets = Wallets(app, gateway, collecting, relay.nudge)
+    wallets = Wallets(app, gateway, collecting)
     dunning = DunningRuns(
         dunning_store, DunningCases(pool, SCHEMA), positions, wallets,
         GrpcAccountControl(invoice_channel, settings.invoice_timeout_seconds), SystemClock(),

@@ -15,6 +15,7 @@ from uuid import UUID
 import asyncpg
 
 from kernel.eventstore import event_type
+from kernel.ids import plain_uuid
 from kernel.money import Money
 from services.payment.application import PaymentApplication
 from services.payment.domain.dunning import Overdue, OverdueInvoice
@@ -137,10 +138,6 @@ class Positions:
             tenant_id, account_id, before[0] if before else None, before[1] if before else None, limit)
         return [(row["recorded_at"], plain_uuid(row["payment_id"])) for row in rows]
 
-
-def plain_uuid(value: Any) -> UUID:
-    """asyncpg's UUID as the standard library's (the event store's transcoder knows only that one)."""
-    return UUID(str(value))
 
 
 def group_overdue(rows: list[asyncpg.Record]) -> list[Overdue]:

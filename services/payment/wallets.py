@@ -21,14 +21,10 @@ DUNNING_REFERENCE = "automatic retry (dunning)"
 class Wallets:
     """Payment methods on file per account."""
 
-    def __init__(
-        self, app: PaymentApplication, gateway: PaymentGateway, collecting: Collecting,
-        on_saved: Callable[[], None],
-    ) -> None:
+    def __init__(self, app: PaymentApplication, gateway: PaymentGateway, collecting: Collecting) -> None:
         self.app = app
         self.gateway = gateway
         self.collecting = collecting
-        self.on_saved = on_saved
 
     async def add(self, tenant_id: UUID, account_id: UUID, token: str, make_default: bool) -> Wallet:
         """Keep a gateway token on file, with what the gateway says about the card (never its number)."""
@@ -44,35 +40,15 @@ class Wallets:
             exp_month=details.exp_month, exp_year=details.exp_year,
         )
 
-        def add() -> Wallet:
-            wallet = self.app.wallet(tenant_id, account_id)
-            wallet.add(method, make_default)
-            self.app.save_all(wallet)
-            return wallet
-
-        return await self._change(add)
+        return await self._change(tenant_id, account_id, lambda wallet: wallet.add(method, make_default))
 
     async def remove(self, tenant_id: UUID, account_id: UUID, method_id: UUID) -> Wallet:
         """Forget a stored method."""
-
-        def remove() -> Wallet:
-            wallet = self.app.wallet(tenant_id, account_id)
-            wallet.remove(method_id)
-            self.app.save_all(wallet)
-            return wallet
-
-        return await self._change(remove)
+        return await self._change(tenant_id, account_id, lambda wallet: wallet.remove(method_id))
 
     async def choose_default(self, tenant_id: UUID, account_id: UUID, method_id: UUID) -> Wallet:
         """Automatic charges use this method from now on."""
-
-        def choose() -> Wallet:
-            wallet = self.app.wallet(tenant_id, account_id)
-            wallet.choose_default(method_id)
-            self.app.save_all(wallet)
-            return wallet
-
-        return await self._change(choose)
+        return await self._change(tenant_id, account_id, lambda wallet: wallet.choose_default(method_id))
 
     async def wallet_of(self, tenant_id: UUID, account_id: UUID) -> Wallet:
         """The account's wallet (empty when nothing is on file)."""
@@ -102,7 +78,13 @@ class Wallets:
         payment = await self.collecting.pay_by_card(request, payment_id=payment_id)
         return str(payment.status)
 
-    async def _change(self, step: Callable[[], Wallet]) -> Wallet:
-        wallet = await asyncio.to_thread(self.app.retrying, step)
-        self.on_saved()
-        return wallet
+    async def _change(self, tenant_id: UUID, account_id: UUID, verb: Callable[[Wallet], object]) -> Wallet:
+        """Load the account's wallet, apply one verb, save (retried on concurrent saves)."""
+
+        def change() -> Wallet:
+            wallet = self.app.wallet(tenant_id, account_id)
+            verb(wallet)
+            self.app.save_all(wallet)
+            return wallet
+
+        return await self.collecting.change(change)

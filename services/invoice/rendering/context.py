@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from babel.dates import format_date, format_interval
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_percent
 
 from kernel.money import Money
+from kernel.wording import day_text, money_text, period_text, quantity_text
 from services.invoice.rendering.document import DocumentLine, InvoiceDocument, TaxRow
 from services.invoice.rendering.locales import Localization, negotiate
 
@@ -40,18 +40,8 @@ class TotalRow:
     css: str = ""
 
 
-@lru_cache(maxsize=8192)
-def money_text(amount: Decimal, currency: str, locale: str) -> str:
-    """An amount with its currency sign, e.g. "1.234,56 €" in German."""
-    return format_currency(amount, currency, locale=locale)
 
 
-@lru_cache(maxsize=4096)
-def quantity_text(quantity: Decimal, locale: str) -> str:
-    """A quantity without trailing zeros, grouped for the locale."""
-    exact = quantity.quantize(Decimal(1)) if quantity == quantity.to_integral_value() \
-        else quantity.normalize()
-    return format_decimal(exact, locale=locale, decimal_quantization=False)
 
 
 @lru_cache(maxsize=256)
@@ -60,16 +50,8 @@ def rate_text(percent: Decimal, locale: str) -> str:
     return format_percent(percent / HUNDRED, locale=locale, decimal_quantization=False)
 
 
-@lru_cache(maxsize=1024)
-def day_text(day: date, locale: str) -> str:
-    """A date in the locale's long form, e.g. "31. Oktober 2026"."""
-    return format_date(day, "long", locale=locale)
 
 
-@lru_cache(maxsize=1024)
-def period_text(start: date, end: date, locale: str) -> str:
-    """A half-open period printed from its first to its last day."""
-    return format_interval(start, max(start, end - timedelta(days=1)), "yMMMMd", locale=locale)
 
 
 @dataclass(frozen=True)

@@ -126,13 +126,17 @@ class Decision:
         if self.credit <= 0:
             return
         left = self.spread(self.credit)
-        self.post(CUSTOMER_CREDIT, RECEIVABLE, self.credit - left)
-        self.credit = left
+        self.from_credit(self.credit - left, RECEIVABLE)
 
     def to_credit(self, amount: Decimal, debit: str) -> None:
         """Hold money for the customer."""
         self.post(debit, CUSTOMER_CREDIT, amount)
         self.credit += amount
+
+    def from_credit(self, amount: Decimal, credit: str) -> None:
+        """Spend money held for the customer."""
+        self.post(CUSTOMER_CREDIT, credit, amount)
+        self.credit -= amount
 
     def event_data(self) -> dict[str, Any]:
         """The allocations and postings as stored in the event."""
@@ -160,7 +164,6 @@ class CustomerLedger(TenantAggregate):
         self.receivables: dict[UUID, Receivable] = {}
         self.received: dict[UUID, Received] = {}
         self.balances: dict[str, Decimal] = {}
-        self.credit = ZERO
         self.charges_in_flight: dict[UUID, UUID | None] = {}
         self.credit_notes: set[UUID] = set()
 
@@ -175,6 +178,11 @@ class CustomerLedger(TenantAggregate):
         """What the customer owes, net: open invoices' amounts due minus the credit held."""
         owed = self.balances.get(RECEIVABLE, ZERO) + self.balances.get(CUSTOMER_CREDIT, ZERO)
         return self.money(owed)
+
+    @property
+    def credit(self) -> Decimal:
+        """Money held for the customer (the customer_credit account is a liability: credit balance)."""
+        return -self.balances.get(CUSTOMER_CREDIT, ZERO)
 
     @property
     def credit_held(self) -> Money:
@@ -257,16 +265,15 @@ class CustomerLedger(TenantAggregate):
         if received is None or amount.amount > received.refundable:
             raise NotRefundableError(payment_id, self.money(received.refundable if received else ZERO))
         decision = Decision(self)
-        from_credit = min(amount.amount, decision.credit)
-        decision.post(CUSTOMER_CREDIT, CASH, from_credit)
-        decision.credit -= from_credit
-        left = amount.amount - from_credit
+        held = min(amount.amount, decision.credit)
+        decision.from_credit(held, CASH)
+        left = amount.amount - held
         for receivable in sorted(self.receivables.values(), key=Receivable.sort_key, reverse=True):
             take = min(left, receivable.allocated + decision.allocations.get(receivable.invoice_id, ZERO))
             if take > 0 and not receivable.void:
                 decision.allocate(receivable.invoice_id, -take)
                 left -= take
-        decision.post(RECEIVABLE, CASH, amount.amount - from_credit)
+        decision.post(RECEIVABLE, CASH, amount.amount - held)
         self._payment_reversed(payment_id=payment_id, amount=amount, reason=reason,
                                reference=reference, **decision.event_data())
 
@@ -282,8 +289,7 @@ class CustomerLedger(TenantAggregate):
         released = min(overpaid, receivable.allocated)
         decision.allocate(invoice_id, -released)
         decision.dues[invoice_id] = max(receivable.due - amount.amount, ZERO)
-        decision.post(RECEIVABLE, CUSTOMER_CREDIT, released)
-        decision.credit += released
+        decision.to_credit(released, RECEIVABLE)
         decision.apply_credit()
         self._invoice_credited(invoice_id=invoice_id, credit_note_id=credit_note_id, amount=amount,
                                **decision.event_data())
@@ -298,12 +304,10 @@ class CustomerLedger(TenantAggregate):
         if receivable.total >= 0:
             decision.post(SALES, RECEIVABLE, receivable.total - receivable.credited)
         else:
-            decision.post(CUSTOMER_CREDIT, SALES, -receivable.total)
-            decision.credit += receivable.total
+            decision.from_credit(-receivable.total, SALES)
         decision.allocate(invoice_id, -receivable.allocated)
         decision.dues[invoice_id] = ZERO
-        decision.post(RECEIVABLE, CUSTOMER_CREDIT, receivable.allocated)
-        decision.credit += receivable.allocated
+        decision.to_credit(receivable.allocated, RECEIVABLE)
         decision.apply_credit()
         self._invoice_voided(invoice_id=invoice_id, **decision.event_data())
         return True
@@ -375,4 +379,3 @@ class CustomerLedger(TenantAggregate):
             amount = posting["amount"].amount
             self.balances[posting["debit"]] = self.balances.get(posting["debit"], ZERO) + amount
             self.balances[posting["credit"]] = self.balances.get(posting["credit"], ZERO) - amount
-        self.credit = -self.balances.get(CUSTOMER_CREDIT, ZERO)

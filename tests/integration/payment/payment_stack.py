@@ -137,7 +137,7 @@ async def start_payment_stack(
     invoice_channel = kernel.grpc.channel(invoice_address)
     gateway = SimulatorGateway(psp_url, psp_secret, 2.0)
     collecting = Collecting(app, GrpcInvoices(invoice_channel, 5.0), gateway, relay.nudge)
-    wallets = Wallets(app, gateway, collecting, relay.nudge)
+    wallets = Wallets(app, gateway, collecting)
     servicer = PaymentServicer(app, collecting, wallets, Positions(app, pool))
     payment_server = GrpcServer(
         [(payment_pb2_grpc.add_PaymentServiceServicer_to_server, servicer, PAYMENT_SERVICE)]
