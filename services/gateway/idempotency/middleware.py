@@ -72,7 +72,10 @@ NOT_KEPT = ("response_not_kept",
 
 
 class ResponseRecorder:
-    """Passes the app's response on to the client, keeping a copy of what a replay needs."""
+    """Passes the app's response on to the client, keeping a copy of what a replay needs.
+
+    The last body message is held back until the response is kept, so a client that retries the
+    moment it has its answer finds the key completed (a replay), never still in progress."""
 
     def __init__(self, send: Send) -> None:
         self.downstream = send
@@ -81,6 +84,7 @@ class ResponseRecorder:
         self.body = bytearray()
         self.complete = False
         self.no_store = False
+        self.held: Message | None = None
 
     async def send(self, message: Message) -> None:
         """The app's send."""
@@ -94,7 +98,16 @@ class ResponseRecorder:
         elif message["type"] == "http.response.body" and self.status < 500:
             self.body += message.get("body", b"")
             self.complete = not message.get("more_body", False)
+            if self.complete:
+                self.held = message
+                return
         await self.downstream(message)
+
+    async def release(self) -> None:
+        """Send the held last part of the response, if any."""
+        if self.held is not None:
+            message, self.held = self.held, None
+            await self.downstream(message)
 
     def kept(self, secret: bool) -> StoredResponse | None:
         """The response to keep: only a complete one that is not a server error."""
@@ -175,15 +188,17 @@ class IdempotencyMiddleware:
                 await self.app(scope, body.receive, recorder.send)
         except BaseException:
             await self.store.release(claim)
+            await recorder.release()
             raise
         secret = (scope["method"], scope["path"]) in SECRET_RESPONSES
         await self.settle(claim, body.sha256(), recorder.kept(secret))
+        await recorder.release()
 
     async def settle(self, claim: Claim, body_sha256: bytes | None, response: StoredResponse | None) -> None:
         """Keep the response of a request whose whole body was read; otherwise free the key.
 
-        The client already has its answer, so a database failure here is logged, not raised: the
-        claim then goes stale and the key is free again after STALE_CLAIM_SECONDS.
+        The client's answer is complete but for its last part, so a database failure here is logged,
+        not raised: the claim then goes stale and the key is free again after STALE_CLAIM_SECONDS.
         """
         try:
             if body_sha256 is None or response is None:

@@ -456,3 +456,24 @@ async def test_a_response_marked_no_store_is_never_kept(gw: ProbeGateway) -> Non
     [row] = await gw.rows()
     assert (row["state"], row["body"]) == ("completed", None)
     assert gw.probe.calls["hook"] == 1
+
+
+async def test_the_answer_ends_only_once_its_key_is_kept(gw: ProbeGateway) -> None:
+    """A client retrying the moment it has its answer gets a replay, not 'still in progress'."""
+    api_key = await gw.issue(Role.OPERATOR)
+    states_at_end: list[str] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            states_at_end.extend(row["state"] for row in await gw.rows())
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+             "scheme": "http", "path": "/v1/probe/race", "raw_path": b"/v1/probe/race",
+             "query_string": b"", "root_path": "", "server": ("gateway", 80), "client": ("127.0.0.1", 1),
+             "headers": [(b"authorization", f"Bearer {api_key}".encode()), (b"idempotency-key", b"race")]}
+    await gw.app(scope, receive, send)
+
+    assert states_at_end == ["completed"]
