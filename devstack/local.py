@@ -41,6 +41,13 @@ class LocalPostgres:
         self.server.cleanup()
 
 
+START_ATTEMPTS = 3
+
+
+class NatsStartError(RuntimeError):
+    """nats-server exited while starting; carries the end of its log."""
+
+
 class LocalNats:
     """A nats-server with JetStream; port 0 picks a free port."""
 
@@ -48,8 +55,19 @@ class LocalNats:
         data_dir.mkdir(parents=True, exist_ok=True)
         ports_dir = data_dir / "ports"
         ports_dir.mkdir(exist_ok=True)
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                self.url = self._start(data_dir, ports_dir, port)
+                return
+            except NatsStartError as error:
+                if attempt == START_ATTEMPTS:
+                    raise
+                log.warning("nats-server exited at start (attempt %s): %s", attempt, error)
+
+    def _start(self, data_dir: Path, ports_dir: Path, port: int) -> str:
         for stale in ports_dir.glob("*.ports"):
             stale.unlink()
+        log_file = data_dir / "nats-server.log"
         self.process = subprocess.Popen(
             [
                 nats_server_binary(),
@@ -58,19 +76,21 @@ class LocalNats:
                 "-js",
                 "-sd", str(data_dir / "jetstream"),
                 "--ports_file_dir", str(ports_dir),
+                "--log", str(log_file),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             preexec_fn=die_with_parent,
         )
-        self.url = self._wait_for_url(ports_dir)
+        return self._wait_for_url(ports_dir, log_file)
 
-    def _wait_for_url(self, ports_dir: Path) -> str:
+    def _wait_for_url(self, ports_dir: Path, log_file: Path) -> str:
         deadline = time.monotonic() + 15
         ports_file = ports_dir / f"nats-server_{self.process.pid}.ports"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError("nats-server exited at start")
+                tail = log_file.read_text(errors="replace")[-500:] if log_file.exists() else ""
+                raise NatsStartError(f"nats-server exited at start: {tail.strip()}")
             if ports_file.exists() and ports_file.stat().st_size:
                 nats_urls = json.loads(ports_file.read_text())["nats"]
                 return str(nats_urls[0])
