@@ -44,6 +44,7 @@ class ServiceAddresses(BaseSettings):
     invoice_grpc: str = "127.0.0.1:50053"
     payment_grpc: str = "127.0.0.1:50054"
     notify_grpc: str = "127.0.0.1:50055"
+    support_grpc: str = "127.0.0.1:50056"
 
     @model_validator(mode="after")
     def check_addresses(self) -> ServiceAddresses:

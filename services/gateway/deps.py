@@ -11,6 +11,7 @@ from billing.invoice.v1 import invoice_pb2_grpc
 from billing.notify.v1 import notify_pb2_grpc, printing_pb2_grpc, webhooks_pb2_grpc
 from billing.payment.v1 import dunning_pb2_grpc, payment_pb2_grpc
 from billing.rating.v1 import rating_pb2_grpc
+from billing.support.v1 import support_pb2_grpc
 from billing.usage.v1 import usage_pb2_grpc
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -35,6 +36,8 @@ class Clients:
     """The notify service's WebhookService (None: webhook routes answer 503)."""
     printing: printing_pb2_grpc.PrintServiceStub | None = None
     """The notify service's PrintService (None: print batch routes answer 503)."""
+    support: support_pb2_grpc.SupportServiceStub | None = None
+    """The support service (None: query routes answer 503)."""
 
     @classmethod
     def connect(
@@ -52,6 +55,7 @@ class Clients:
             dunning=dunning_pb2_grpc.DunningServiceStub(channels["payment"]),
             webhooks=webhooks_pb2_grpc.WebhookServiceStub(channels["notify"]),
             printing=printing_pb2_grpc.PrintServiceStub(channels["notify"]),
+            support=support_pb2_grpc.SupportServiceStub(channels["support"]) if "support" in channels else None,
         )
 
 

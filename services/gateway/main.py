@@ -21,7 +21,7 @@ from services.gateway.keys import DDL, KeyStore
 from services.gateway.settings import Settings
 
 SERVICE = "gateway"
-BACKENDS = ("usage", "rating", "invoice", "payment", "notify")
+BACKENDS = ("usage", "rating", "invoice", "payment", "notify", "support")
 RECEIVE_LIMITS = {"rating": 128 << 20}
 """Answers larger than gRPC's 4 MiB: a tariff definition with 50,000+ destinations per band."""
 

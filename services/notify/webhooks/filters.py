@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from kernel.errors import InvalidInputError
 
-SERVICES = frozenset({"usage", "rating", "invoice", "payment", "notify"})
+SERVICES = frozenset({"usage", "rating", "invoice", "payment", "notify", "support"})
 """Services that publish events; a filter naming another service is a typo."""
 MAX_FILTERS = 50
 WILDCARD = "*"
