@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -80,6 +80,9 @@ class AccountOpening:
 
 class InvoiceApplication(BillingApplication):
     """Plans, accounts, invoices and bill runs, stored as events."""
+
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {InvoiceNumbering: 100, BillRun: 100}
+    """The aggregates that gain an event per saved batch: loading them reads a snapshot, not every event."""
 
     def load(self, kind: type[T], tenant_id: UUID, aggregate_id: UUID) -> T | None:
         """The tenant's aggregate of that kind, or None (another tenant's is None too)."""

@@ -27,7 +27,7 @@ from services.invoice.documents import digest, document_content
 from services.invoice.domain.billing import BillRun, bill_run_id_for, parse_bill_date
 from services.invoice.domain.cycles import Period, period_ending, shift_months
 from services.invoice.domain.drafting import AccountSnapshot, DraftInputs, draft_lines
-from services.invoice.domain.invoices import Invoice
+from services.invoice.domain.invoices import Invoice, InvoiceNumbering
 from services.invoice.rating_client import BillingUsage, Selection
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,8 @@ SAVE_BATCH = 25
 """Invoices per atomic save (with their numbers and the run's progress); huge saves hang."""
 READ_CHUNK = 1000
 """Accounts read and summarized per round trip to the directory and rating."""
-SAVE_ATTEMPTS = 3
+SAVE_ATTEMPTS = 10
+"""Tries of a save that races another run of the same bill date (each loss means it progressed)."""
 PAYMENT_TERMS_DAYS = 14
 
 
@@ -48,6 +49,15 @@ class Draft:
     period: Period
     inputs: DraftInputs
     selections: list[Selection] = field(default_factory=list)
+
+
+@dataclass
+class RunWriter:
+    """The run and the tenant's numbering kept between a run's batches (one writer at a time)."""
+
+    tenant_id: UUID
+    bill_run: BillRun
+    numbering: InvoiceNumbering
 
 
 class BillRunner:
@@ -67,17 +77,30 @@ class BillRunner:
         self.payment_terms = timedelta(days=payment_terms_days)
 
     async def run(self, tenant_id: UUID, bill_date_text: str) -> BillRun:
-        """Bill every account due on the bill date; running it again resumes it."""
+        """Bill every account due on the bill date; running it again resumes it.
+
+        Runs of one tenant and bill date take turns (a PostgreSQL advisory lock): a second caller
+        waits, then finds the accounts invoiced. The data still forbids a second invoice without it.
+        """
         schedule = await asyncio.to_thread(self.app.schedule_of, tenant_id)
         today = schedule.today(self.clock.now())
         bill_date = parse_bill_date(bill_date_text, today)
+        async with self.reads.directory.pool.acquire() as conn:
+            key = bill_run_id_for(tenant_id, bill_date).int >> 65
+            await conn.execute("SELECT pg_advisory_lock($1)", key)
+            try:
+                return await self._run(tenant_id, bill_date, today)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", key)
+
+    async def _run(self, tenant_id: UUID, bill_date: date, today: date) -> BillRun:
         bill_run = await self._started(tenant_id, bill_date)
         accounts = await self.reads.due_accounts(tenant_id, bill_date)
         if bill_run.accounts_due != len(accounts):
-            bill_run.count_accounts(len(accounts))
-            await asyncio.to_thread(self.app.save, bill_run)
+            bill_run = await self._changed(bill_run, lambda run: run.count_accounts(len(accounts)))
         chunks = [accounts[i:i + READ_CHUNK] for i in range(0, len(accounts), READ_CHUNK)]
         present = 0
+        writer = await asyncio.to_thread(self._writer, tenant_id, bill_run)
         pending = (asyncio.ensure_future(self._drafts(tenant_id, bill_date, bill_run, chunks[0]))
                    if chunks else None)
         for index in range(len(chunks)):
@@ -88,11 +111,9 @@ class BillRunner:
                 pending = asyncio.ensure_future(
                     self._drafts(tenant_id, bill_date, bill_run, chunks[index + 1]))
             for first in range(0, len(drafts), self.batch_size):
-                await self._save_batch(tenant_id, bill_run.id, today,
-                                       drafts[first:first + self.batch_size])
-        bill_run = await asyncio.to_thread(self.app.get_bill_run, tenant_id, bill_run.id)
-        bill_run.complete(self.clock.now(), invoices_already_present=present)
-        await asyncio.to_thread(self.app.save, bill_run)
+                writer = await self._save_batch(writer, today, drafts[first:first + self.batch_size])
+        bill_run = await self._changed(
+            writer.bill_run, lambda run: run.complete(self.clock.now(), invoices_already_present=present))
         self.on_saved()
         return bill_run
 
@@ -100,9 +121,7 @@ class BillRunner:
         existing = await asyncio.to_thread(
             self.app.load, BillRun, tenant_id, bill_run_id_for(tenant_id, bill_date))
         if existing is not None:
-            existing.resume()
-            await asyncio.to_thread(self.app.save, existing)
-            return existing
+            return await self._changed(existing, BillRun.resume)
         watermark = await self.usage.cut(tenant_id)
         bill_run = BillRun(tenant_id=tenant_id, bill_date=bill_date, usage_watermark=watermark,
                            started_at=self.clock.now())
@@ -153,44 +172,64 @@ class BillRunner:
                                         data.watermarks.get(member.account_id, 0), watermark))
         return Draft(account, period, inputs, selections)
 
-    async def _save_batch(
-        self, tenant_id: UUID, bill_run_id: UUID, today: date, drafts: list[Draft]
-    ) -> None:
-        """Save a batch of invoices with their numbers and the run's progress, atomically.
-
-        When another run saved some of these invoices first, the batch is redone without them.
-        """
-        for attempt in range(1, SAVE_ATTEMPTS + 1):
+    async def _changed(self, bill_run: BillRun, change: Callable[[BillRun], None]) -> BillRun:
+        """The run changed and saved; when a racing run saved it meanwhile, read again and redo."""
+        attempt = 1
+        while True:
+            change(bill_run)
             try:
-                await asyncio.to_thread(self._issue_and_save, tenant_id, bill_run_id, today, drafts)
+                await asyncio.to_thread(self.app.save, bill_run)
             except IntegrityError:
                 if attempt == SAVE_ATTEMPTS:
                     raise
+                attempt += 1
+                bill_run = await asyncio.to_thread(self.app.get_bill_run, bill_run.tenant_id, bill_run.id)
+                continue
+            return bill_run
+
+    def _writer(self, tenant_id: UUID, bill_run: BillRun) -> RunWriter:
+        """The run and the tenant's numbering as stored now, for the next batches."""
+        return RunWriter(tenant_id, bill_run, self.app.numbering(tenant_id))
+
+    async def _save_batch(self, writer: RunWriter, today: date, drafts: list[Draft]) -> RunWriter:
+        """Save a batch of invoices with their numbers and the run's progress, atomically.
+
+        When another run saved some of these invoices first, or numbered invoices meanwhile, the
+        run and the numbering are read again and the batch is redone without the invoiced ones.
+        """
+        attempt = 1
+        while True:
+            try:
+                await asyncio.to_thread(self._issue_and_save, writer, today, drafts)
+            except IntegrityError:
+                if attempt == SAVE_ATTEMPTS:
+                    raise
+                attempt += 1
                 log.warning("bill run batch conflicted; retrying (attempt %s)", attempt)
-                drafts = await asyncio.to_thread(self._not_yet_invoiced, tenant_id, drafts)
+                writer = await asyncio.to_thread(self._reread, writer)
+                drafts = await asyncio.to_thread(self._not_yet_invoiced, writer.tenant_id, drafts)
                 continue
             self.on_saved()
-            return
+            return writer
+
+    def _reread(self, writer: RunWriter) -> RunWriter:
+        return self._writer(writer.tenant_id, self.app.get_bill_run(writer.tenant_id, writer.bill_run.id))
 
     def _not_yet_invoiced(self, tenant_id: UUID, drafts: list[Draft]) -> list[Draft]:
         return [d for d in drafts if not self.app.has_invoice(
             Invoice.create_id(tenant_id, d.account.account_id, d.period.start, d.period.end))]
 
-    def _issue_and_save(
-        self, tenant_id: UUID, bill_run_id: UUID, today: date, drafts: list[Draft]
-    ) -> None:
-        bill_run = self.app.get_bill_run(tenant_id, bill_run_id)
-        invoices = [self._invoice(tenant_id, bill_run_id, draft) for draft in drafts]
-        numbering = self.app.numbering(tenant_id)
+    def _issue_and_save(self, writer: RunWriter, today: date, drafts: list[Draft]) -> None:
+        invoices = [self._invoice(writer.tenant_id, writer.bill_run.id, draft) for draft in drafts]
         now: datetime = self.clock.now()
         due = today + self.payment_terms
-        numbers = numbering.allocate(len(invoices)) if invoices else []
+        numbers = writer.numbering.allocate(len(invoices)) if invoices else []
         for invoice, number in zip(invoices, numbers, strict=True):
             content = document_content(invoice, number, today, due)
             invoice.finalize(number, now, issue_date=today, due_date=due,
                              document_digest=digest(content))
-        bill_run.batch_billed(invoices_created=len(invoices), invoices_already_present=0)
-        self.app.save(*invoices, *([numbering] if invoices else []), bill_run)
+        writer.bill_run.batch_billed(invoices_created=len(invoices), invoices_already_present=0)
+        self.app.save(*invoices, *([writer.numbering] if invoices else []), writer.bill_run)
 
     @staticmethod
     def _invoice(tenant_id: UUID, bill_run_id: UUID, draft: Draft) -> Invoice:

@@ -1,0 +1,103 @@
+"""Bill runs racing each other on real PostgreSQL: one invoice per account and period, gapless numbers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+import asyncpg
+import pytest
+
+from devstack.bench.billing import BILL_DATE, open_accounts
+from kernel.clock import FixedClock
+from kernel.database import create_pool, ensure_schema, eventsourcing_env
+from services.invoice.application import InvoiceApplication
+from services.invoice.bill_runs import BillRunner
+from services.invoice.directory import DDL, Directory
+from services.invoice.domain.cycles import period_ending
+from services.invoice.domain.invoices import Invoice
+from services.invoice.rating_client import GroupCheck, Selection, UsageGroup
+
+ACCOUNTS = 130
+
+
+class NoUsage:
+    """Rating with nothing rated (usage is not what these tests are about)."""
+
+    async def cut(self, tenant_id: UUID) -> int:
+        return 0
+
+    async def summarize(self, tenant_id: UUID, selections: list[Selection]) -> list[UsageGroup]:
+        return []
+
+    async def rederive(self, tenant_id: UUID, selection: Selection) -> list[GroupCheck]:
+        return []
+
+
+@pytest.fixture
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    created = await create_pool(database_url)
+    await ensure_schema(created, "invoice", DDL)
+    yield created
+    await created.close()
+
+
+def runner(database_url: str, pool: asyncpg.Pool, batch_size: int) -> tuple[BillRunner, InvoiceApplication]:
+    app = InvoiceApplication(env=eventsourcing_env(database_url, "invoice"))
+    clock = FixedClock(datetime(2026, 11, 2, 9, tzinfo=UTC))
+    return BillRunner(app, Directory(app, pool), NoUsage(), clock, batch_size=batch_size), app
+
+
+async def test_two_racing_runs_bill_each_account_once_with_gapless_numbers(
+    database_url: str, pool: asyncpg.Pool
+) -> None:
+    first, app = runner(database_url, pool, batch_size=7)
+    second, other_app = runner(database_url, pool, batch_size=11)
+    tenant_id = uuid4()
+    plan = app.create_plan(tenant_id, "Basic", "EUR", "5.00", [])
+    ids = await asyncio.to_thread(open_accounts, database_url, tenant_id, plan.id, ACCOUNTS)
+
+    runs = await asyncio.gather(first.run(tenant_id, BILL_DATE.isoformat()),
+                                second.run(tenant_id, BILL_DATE.isoformat()))
+
+    invoices = [app.get_invoice(tenant_id, invoice_id(tenant_id, account_id)) for account_id in ids]
+    assert await drafted_invoices(pool) == ACCOUNTS
+    numbers = sorted(int(i.number[-8:]) for i in invoices)
+    assert numbers == list(range(1, ACCOUNTS + 1))
+    assert {run.id for run in runs} == {runs[0].id}
+    final = app.get_bill_run(tenant_id, runs[0].id)
+    assert final.status == "completed"
+    assert app.numbering(tenant_id).last_number == ACCOUNTS
+    app.close()
+    other_app.close()
+
+
+async def test_a_run_started_again_bills_nothing_twice(database_url: str, pool: asyncpg.Pool) -> None:
+    bill_runner, app = runner(database_url, pool, batch_size=25)
+    tenant_id = uuid4()
+    plan = app.create_plan(tenant_id, "Basic", "EUR", "5.00", [])
+    await asyncio.to_thread(open_accounts, database_url, tenant_id, plan.id, 40)
+    await bill_runner.run(tenant_id, BILL_DATE.isoformat())
+
+    again = await bill_runner.run(tenant_id, BILL_DATE.isoformat())
+
+    assert again.invoices_created == 40
+    assert again.invoices_already_present == 40
+    assert await drafted_invoices(pool) == 40
+    assert app.numbering(tenant_id).last_number == 40
+    app.close()
+
+
+def invoice_id(tenant_id: UUID, account_id: UUID) -> UUID:
+    """The id of the account's invoice for October (derived, as the bill run derives it)."""
+    period = period_ending(BILL_DATE, 1)
+    return Invoice.create_id(tenant_id, account_id, period.start, period.end)
+
+
+async def drafted_invoices(pool: asyncpg.Pool) -> int:
+    """How many invoices the store holds (each test has a database of its own)."""
+    count: int = await pool.fetchval(
+        "SELECT count(*) FROM invoice.invoiceapplication_events WHERE topic LIKE '%Invoice.Drafted'")
+    return count
