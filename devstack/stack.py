@@ -13,9 +13,9 @@ from devstack.psp_simulator import NAME as PSP
 from devstack.psp_simulator import simulator_spec
 from devstack.supervisor import ServiceSpec, Supervisor
 
-BACKEND_SERVICES = ("invoice", "usage", "rating", "payment", "notify")
+BACKEND_SERVICES = ("invoice", "usage", "rating", "payment", "notify", "support")
 DEFAULT_PORTS = {"usage": 50051, "rating": 50052, "invoice": 50053, "payment": 50054,
-                 "notify": 50055, "gateway": 8000, PSP: 8010}
+                 "notify": 50055, "support": 50056, "gateway": 8000, PSP: 8010}
 PSP_WEBHOOK_PATH = "/v1/payment-providers/simulator/webhooks"
 
 

@@ -22,6 +22,7 @@ from services.gateway.routes import (
     notifications,
     payments,
     print_batches,
+    queries,
     schedules,
     subscriptions,
     tariffs,
@@ -47,7 +48,7 @@ shown once and never stored, `response_not_kept`. Server errors (5xx) and interr
 not stored, so a retry runs again; 4xx answers are. See docs/api-idempotency.md."""
 ROUTE_MODULES = (catalog, accounts, subscriptions, tariffs, usage, taxes, schedules, documents, billing,
                  explain, credit_notes, payments, dunning, audit, keys, notifications, webhooks,
-                 print_batches)
+                 print_batches, queries)
 """Routers in matching order: documents (/invoices/{id}.pdf) before billing (/invoices/{id})."""
 
 

@@ -19,6 +19,12 @@ from services.payment.consumers import (
     INVOICE_EVENTS_SUBJECT,
     InvoiceEventsHandler,
 )
+from services.payment.disputes import (
+    QUERY_EVENTS_DURABLE,
+    QUERY_EVENTS_SUBJECT,
+    DisputeHolds,
+    QueryEventsHandler,
+)
 from services.payment.dunning import DunningRuns
 from services.payment.dunning_cases import DunningCases, dunning_ddl
 from services.payment.dunning_store import DunningStore
@@ -69,9 +75,13 @@ async def main() -> None:
     invoice_events = messaging.PullConsumer(
         js, messaging.EVENTS_STREAM, INVOICE_EVENTS_DURABLE, INVOICE_EVENTS_SUBJECT,
         InvoiceEventsHandler(app, invoices, relay.nudge))
+    query_events = messaging.PullConsumer(
+        js, messaging.EVENTS_STREAM, QUERY_EVENTS_DURABLE, QUERY_EVENTS_SUBJECT,
+        QueryEventsHandler(DisputeHolds(pool), hold_opened=restore_if_clear))
     lifecycle = runtime.Lifecycle(settings, SERVICE)
     lifecycle.start_worker(relay.run)
     lifecycle.start_worker(invoice_events.run)
+    lifecycle.start_worker(query_events.run)
     lifecycle.start_worker(dunning.run)
     lifecycle.on_shutdown(nc.drain)
     lifecycle.on_shutdown(pool.close)

@@ -18,6 +18,8 @@ from kernel.eventstore import event_type
 from kernel.ids import plain_uuid
 from kernel.money import Money
 from services.payment.application import PaymentApplication
+from services.payment.disputes import DDL as DISPUTES_DDL
+from services.payment.disputes import DISPUTED_SQL
 from services.payment.domain.dunning import Overdue, OverdueInvoice
 from services.payment.domain.ledger import CustomerLedger
 from services.payment.domain.payments import Payment
@@ -45,6 +47,7 @@ DDL = [
     "CREATE TABLE IF NOT EXISTS payment.account_payments ("
     " tenant_id uuid NOT NULL, account_id uuid NOT NULL, payment_id uuid NOT NULL,"
     " recorded_at timestamptz NOT NULL, PRIMARY KEY (tenant_id, account_id, recorded_at, payment_id))",
+    *DISPUTES_DDL,
 ]
 
 
@@ -105,8 +108,8 @@ class Positions:
         """Every account with something past due on that day (due date before it), all tenants."""
         await self.catch_up()
         rows = await self.pool.fetch(
-            "SELECT tenant_id, account_id, invoice_id, number, due_date, currency, due"
-            " FROM payment.receivables WHERE due > 0 AND due_date < $1"
+            f"SELECT tenant_id, account_id, invoice_id, number, due_date, currency, due, {DISPUTED_SQL}"
+            " FROM payment.receivables r WHERE due > 0 AND due_date < $1"
             " ORDER BY tenant_id, account_id, due_date, number", today)
         return group_overdue(rows)
 
@@ -114,8 +117,8 @@ class Positions:
         """One account's past-due position on that day (possibly clear)."""
         await self.catch_up()
         rows = await self.pool.fetch(
-            "SELECT tenant_id, account_id, invoice_id, number, due_date, currency, due"
-            " FROM payment.receivables WHERE tenant_id = $1 AND account_id = $2 AND due > 0"
+            f"SELECT tenant_id, account_id, invoice_id, number, due_date, currency, due, {DISPUTED_SQL}"
+            " FROM payment.receivables r WHERE tenant_id = $1 AND account_id = $2 AND due > 0"
             " AND due_date < $3 ORDER BY due_date, number", tenant_id, account_id, today)
         grouped = group_overdue(rows)
         if grouped:
@@ -157,4 +160,5 @@ def overdue_invoice(row: asyncpg.Record) -> OverdueInvoice:
     currency = row["currency"]
     return OverdueInvoice(invoice_id=plain_uuid(row["invoice_id"]), number=row["number"],
                           due_date=row["due_date"],
-                          amount_due=Money(Decimal(row["due"]), currency), disputed=Money.zero(currency))
+                          amount_due=Money(Decimal(row["due"]), currency),
+                          disputed=Money(Decimal(row["disputed"]), currency))

@@ -118,7 +118,7 @@ class GetQueryRequest(_message.Message):
     def __init__(self, tenant_id: _Optional[str] = ..., query_id: _Optional[str] = ...) -> None: ...
 
 class ListQueriesRequest(_message.Message):
-    __slots__ = ("tenant_id", "account_id", "invoice_id", "states", "assignee", "overdue_only", "page_size", "page_token")
+    __slots__ = ("tenant_id", "account_id", "invoice_id", "states", "assignee", "overdue_only", "page_size", "page_token", "as_of")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     INVOICE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -127,6 +127,7 @@ class ListQueriesRequest(_message.Message):
     OVERDUE_ONLY_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     account_id: str
     invoice_id: str
@@ -135,7 +136,8 @@ class ListQueriesRequest(_message.Message):
     overdue_only: bool
     page_size: int
     page_token: str
-    def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ..., invoice_id: _Optional[str] = ..., states: _Optional[_Iterable[str]] = ..., assignee: _Optional[str] = ..., overdue_only: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    as_of: str
+    def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ..., invoice_id: _Optional[str] = ..., states: _Optional[_Iterable[str]] = ..., assignee: _Optional[str] = ..., overdue_only: _Optional[bool] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., as_of: _Optional[str] = ...) -> None: ...
 
 class ListQueriesResponse(_message.Message):
     __slots__ = ("queries", "next_page_token")

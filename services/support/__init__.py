@@ -1,0 +1,1 @@
+"""The support service: billing queries and disputes (docs/support.md)."""
