@@ -34,6 +34,10 @@ VAT = {"name": "VAT", "rate_percent": "20", "mode": "exclusive", "effective_from
 GERMAN_EVERY = 5
 """Every fifth subscriber reads invoices in German."""
 PAYING_SUBSCRIBERS = 30
+ITEMISED_EVERY = 10
+"""Every tenth subscriber (01, 11, ...) asked for itemisation pages in their invoice PDF."""
+DISPUTING_SUBSCRIBER = 35
+"""An unpaid subscriber who disputes a usage line through self-service (held out of dunning)."""
 """The first subscribers pay (by card or in part by bank transfer); the others stay unpaid."""
 
 
@@ -93,7 +97,7 @@ def account_body(n: int, plan_id: str, start: date) -> dict[str, Any]:
         "plan_id": plan_id, "timezone": "Europe/London", "identities": [phone_number(n)],
         "address_lines": [f"{n + 1} Demo Street", "London", f"EC1A {n % 9 + 1}BB"],
         "locale": "de" if n % GERMAN_EVERY == 0 else "en", "tax_region": TAX_REGION,
-        "start_date": start.isoformat(),
+        "start_date": start.isoformat(), "itemised_invoices": n % ITEMISED_EVERY == 1,
     }
 
 
@@ -122,7 +126,8 @@ async def load_demo(gateway_url: str, database_url: str) -> dict[str, Any]:
         bill_run = await checked(api.post("/v1/bill-runs", json={"bill_date": bill_date.isoformat()}))
         invoices = await checked(api.get(f"/v1/accounts/{account_ids[0]}/invoices"))
         payments = await take_demo_payments(api, account_ids)
-    return {**tenant, "account_ids": account_ids, "bill_run": bill_run, "payments": payments,
+        support = await open_demo_queries(api, account_ids)
+    return {**tenant, "account_ids": account_ids, "bill_run": bill_run, "payments": payments, **support,
             "invoice_ids": [invoice["invoice_id"] for invoice in invoices["invoices"]],
             "usage_day": datetime.now(UTC).date().isoformat()}
 
@@ -149,6 +154,33 @@ async def take_demo_payments(api: httpx.AsyncClient, account_ids: list[str]) -> 
                                          headers={"Idempotency-Key": f"demo-{invoice['invoice_id']}"}))
         taken["pending" if payment["status"] == "pending" else body["method"]] += 1
     return taken
+
+
+async def open_demo_queries(api: httpx.AsyncClient, account_ids: list[str]) -> dict[str, Any]:
+    """A customer disputes part of a usage line with their own key and an agent asks them back;
+    an agent answers another customer's question about their plan fee (explained)."""
+    account_id = account_ids[DISPUTING_SUBSCRIBER]
+    [invoice] = (await checked(api.get(f"/v1/accounts/{account_id}/invoices")))["invoices"]
+    line = next(line for line in invoice["lines"] if line["kind"] == "usage")
+    customer = await checked(api.post("/v1/api-keys", json={
+        "role": "customer", "label": "demo self-service", "account_id": account_id}))
+    disputed = (Decimal(line["amount"]["amount"]) / 2).quantize(Decimal("0.01"))
+    dispute = await checked(api.post("/v1/queries", headers={
+        "Authorization": f"Bearer {customer['api_key']}"}, json={
+        "invoice_id": invoice["invoice_id"], "line_index": line["index"], "category": "usage_not_made",
+        "subject": "Calls I did not make", "body": "Half of these calls were not made from my phone.",
+        "disputed_amount": {"amount": str(disputed), "currency": line["amount"]["currency"]},
+        "request_id": "demo-dispute"}))
+    await checked(api.post(f"/v1/queries/{dispute['query_id']}/ask-customer", json={
+        "body": "Could you tell us which numbers you do not recognise?"}))
+    question = await checked(api.post("/v1/queries", json={
+        "account_id": account_ids[0], "category": "other", "subject": "Why is my first bill higher?",
+        "body": "Customer phoned: first bill higher than the plan fee.", "request_id": "demo-question"}))
+    await checked(api.post(f"/v1/queries/{question['query_id']}/resolve", json={
+        "outcome": "explained",
+        "note": "The first bill includes usage and VAT on top of the monthly fee; see its explanation."}))
+    return {"customer_key": customer["api_key"], "customer_account_id": account_id,
+            "query_ids": [dispute["query_id"], question["query_id"]]}
 
 
 async def checked(call: Any) -> dict[str, Any]:

@@ -40,6 +40,12 @@ def banner(gateway_url: str, demo: dict[str, Any], mail_folder: Path | None) -> 
         f"  Reconciliation: curl -H 'Authorization: Bearer {demo['api_key']}' "
         f"'{gateway_url}/v1/usage/reconciliation?from={demo.get('usage_day', '')}"
         f"&to={demo.get('usage_day', '')}'",
+        f"  Explanation:    curl -H 'Authorization: Bearer {demo['api_key']}' "
+        f"{gateway_url}/v1/invoices/{first_invoice}/explanation",
+        f"  Agent view:     curl -H 'Authorization: Bearer {demo['api_key']}' "
+        f"{gateway_url}/v1/accounts/{demo.get('customer_account_id', first_account)}/overview",
+        f"  Self-service:   curl -H 'Authorization: Bearer {demo.get('customer_key', '')}' "
+        f"{gateway_url}/v1/me",
         f"  Demo emails:    {mail_folder}" if mail_folder else "  Emails: sent to SMTP_URL",
         f"  Demo details:   {VAR / 'demo.json'}",
         "",

@@ -18,8 +18,10 @@ from services.gateway.routes import (
     documents,
     dunning,
     explain,
+    explanations,
     keys,
     notifications,
+    overview,
     payments,
     print_batches,
     queries,
@@ -47,8 +49,8 @@ caller: the tenant and role of the API key (a customer key: its account). They a
 shown once and never stored, `response_not_kept`. Server errors (5xx) and interrupted requests are
 not stored, so a retry runs again; 4xx answers are. See docs/api-idempotency.md."""
 ROUTE_MODULES = (catalog, accounts, subscriptions, tariffs, usage, taxes, schedules, documents, billing,
-                 explain, credit_notes, payments, dunning, audit, keys, notifications, webhooks,
-                 print_batches, queries)
+                 explain, explanations, credit_notes, payments, dunning, audit, keys, notifications, webhooks,
+                 print_batches, overview, queries)
 """Routers in matching order: documents (/invoices/{id}.pdf) before billing (/invoices/{id})."""
 
 

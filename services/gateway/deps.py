@@ -55,7 +55,7 @@ class Clients:
             dunning=dunning_pb2_grpc.DunningServiceStub(channels["payment"]),
             webhooks=webhooks_pb2_grpc.WebhookServiceStub(channels["notify"]),
             printing=printing_pb2_grpc.PrintServiceStub(channels["notify"]),
-            support=support_pb2_grpc.SupportServiceStub(channels["support"]) if "support" in channels else None,
+            support=support_pb2_grpc.SupportServiceStub(channels["support"]),
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from google.protobuf.json_format import MessageToDict
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 Decimal = Annotated[str, Field(pattern=r"^-?\d+(\.\d+)?$", examples=["12.50"],
                                description="decimal number as a string")]
@@ -52,7 +52,7 @@ class PlanCreate(Strict):
 
 
 class BillingDetailsFields(Strict):
-    """Where and how an account is billed: postal address, locale and tax region."""
+    """Where and how an account is billed: postal address, locale, tax region and itemisation."""
 
     address_lines: list[AddressLine] = Field(default_factory=list, max_length=6,
                                              examples=[["1 High Street", "London", "N1 9GU"]])
@@ -61,6 +61,9 @@ class BillingDetailsFields(Strict):
     tax_region: str = Field(default="", max_length=32, examples=["GB"],
                             description="a tax region of the tenant (PUT /v1/tax-regions); empty: no tax")
     tax_id: str = Field(default="", max_length=64, description="the customer's VAT or tax number")
+    itemised_invoices: StrictBool = Field(
+        default=False, description="invoice PDFs gain itemisation pages: every usage entry, the"
+                                   " recurring arithmetic and the allowances (docs/explanations.md)")
 
 
 class AccountCreate(BillingDetailsFields):

@@ -15,6 +15,7 @@ from services.invoice.domain.invoices import TAX_KINDS, Invoice
 from services.invoice.rendering import (
     DocumentLine,
     InvoiceDocument,
+    ItemisedSection,
     Party,
     TaxRow,
     render_html,
@@ -52,8 +53,15 @@ def _customer(name: str, email: str, details: dict[str, Any]) -> Party:
                  tax_id=str(details.get("tax_id", "")))
 
 
-def invoice_document(invoice: Invoice, seller: Party) -> InvoiceDocument:
-    """The invoice as printed, in the customer's locale."""
+def is_itemised(invoice: Invoice) -> bool:
+    """The account asked for itemised invoices when the invoice was drafted (docs/explanations.md)."""
+    return bool(invoice.details.get("itemised_invoices", False))
+
+
+def invoice_document(
+    invoice: Invoice, seller: Party, itemisation: tuple[ItemisedSection, ...] = ()
+) -> InvoiceDocument:
+    """The invoice as printed, in the customer's locale, with its itemisation pages when given."""
     lines = invoice.invoice_lines()
     charges = [line for line in lines if line.kind not in TAX_KINDS]
     taxes = [line for line in lines if line.kind in TAX_KINDS]
@@ -75,7 +83,7 @@ def invoice_document(invoice: Invoice, seller: Party) -> InvoiceDocument:
             included=line.tax_included,
         ) for line in taxes),
         total=invoice.total, amount_paid=invoice.amount_paid,
-        amount_due=invoice.amount_due,
+        amount_due=invoice.amount_due, itemisation=itemisation,
     )
 
 

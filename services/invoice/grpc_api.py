@@ -16,6 +16,7 @@ from services.invoice.domain.accounts import Account, OneTimeCharge
 from services.invoice.domain.catalog import Plan
 from services.invoice.grpc_billing import BillingRpcs, Context, day_or, optional_id
 from services.invoice.grpc_documents import DocumentRpcs
+from services.invoice.grpc_explanations import ExplanationRpcs
 from services.invoice.servicer_parts import ServicerParts
 from services.invoice.wire import (
     account_to_proto,
@@ -25,7 +26,7 @@ from services.invoice.wire import (
 )
 
 
-class InvoiceServicer(BillingRpcs, DocumentRpcs, invoice_pb2_grpc.InvoiceServiceServicer):
+class InvoiceServicer(BillingRpcs, DocumentRpcs, ExplanationRpcs, invoice_pb2_grpc.InvoiceServiceServicer):
     """Plans, accounts, subscriptions, bill runs, invoices and credit notes over gRPC."""
 
     def __init__(self, parts: ServicerParts) -> None:
@@ -88,7 +89,7 @@ class InvoiceServicer(BillingRpcs, DocumentRpcs, invoice_pb2_grpc.InvoiceService
         )
         account = await asyncio.to_thread(self.app.open_account, tenant_id, opening)
         self.on_saved()
-        return account_to_proto(account)
+        return account_to_proto(account, self.parts.clock.now())
 
     @maps_domain_errors
     async def UpdateBillingDetails(
@@ -100,7 +101,7 @@ class InvoiceServicer(BillingRpcs, DocumentRpcs, invoice_pb2_grpc.InvoiceService
             details_from_proto(request.details),
         )
         self.on_saved()
-        return account_to_proto(account)
+        return account_to_proto(account, self.parts.clock.now())
 
     @maps_domain_errors
     async def ChangeAccountStatus(
@@ -115,7 +116,7 @@ class InvoiceServicer(BillingRpcs, DocumentRpcs, invoice_pb2_grpc.InvoiceService
             request.reason, not_before,
         )
         self.on_saved()
-        return account_to_proto(account)
+        return account_to_proto(account, self.parts.clock.now())
 
     @maps_domain_errors
     async def AddCharge(
@@ -143,7 +144,7 @@ class InvoiceServicer(BillingRpcs, DocumentRpcs, invoice_pb2_grpc.InvoiceService
             self.app.get_account, id_from_wire(request.tenant_id, "tenant_id"),
             id_from_wire(request.account_id, "account_id"),
         )
-        return account_to_proto(account)
+        return account_to_proto(account, self.parts.clock.now())
 
     @maps_domain_errors
     async def AssignIdentity(
@@ -154,7 +155,7 @@ class InvoiceServicer(BillingRpcs, DocumentRpcs, invoice_pb2_grpc.InvoiceService
             id_from_wire(request.account_id, "account_id"), request.identity,
         )
         self.on_saved()
-        return account_to_proto(account)
+        return account_to_proto(account, self.parts.clock.now())
 
     @maps_domain_errors
     async def ReleaseIdentity(
@@ -165,7 +166,7 @@ class InvoiceServicer(BillingRpcs, DocumentRpcs, invoice_pb2_grpc.InvoiceService
             id_from_wire(request.account_id, "account_id"), request.identity,
         )
         self.on_saved()
-        return account_to_proto(account)
+        return account_to_proto(account, self.parts.clock.now())
 
     @maps_domain_errors
     async def ResolveIdentities(

@@ -16,9 +16,11 @@ from kernel.paging import decode_page_token, encode_page_token, page_limit
 from kernel.wire import id_from_wire
 from services.invoice.application import InvoiceApplication
 from services.invoice.directory import Directory, InvoiceScope
-from services.invoice.documents import credit_note_document, invoice_document, render
+from services.invoice.documents import credit_note_document, invoice_document, is_itemised, render
 from services.invoice.domain.credit_notes import CreditNote
+from services.invoice.domain.invoices import Invoice
 from services.invoice.grpc_billing import Context
+from services.invoice.rendering import ItemisedSection
 from services.invoice.wire import credit_note_to_proto, invoice_to_proto, verification_to_proto
 
 if TYPE_CHECKING:
@@ -91,19 +93,26 @@ class DocumentRpcs:
             raise InvalidInputError("format", f"one of {', '.join(FORMATS)}")
         tenant_id = id_from_wire(request.tenant_id, "tenant_id")
         document_id = id_from_wire(request.document_id, "document_id")
+        note, invoice = await asyncio.to_thread(self._document, tenant_id, document_id)
+        itemisation = (await self.parts.explainer.itemisation(invoice)
+                       if note is None and is_itemised(invoice) else ())
         content_type, content, name = await asyncio.to_thread(
-            self._render, tenant_id, document_id, request.format)
+            self._render, note, invoice, request.format, itemisation)
         return invoice_pb2.RenderedDocument(
             content_type=content_type, content=content, filename=f"{name}.{request.format}")
 
-    def _render(self, tenant_id: UUID, document_id: UUID, fmt: str) -> tuple[str, bytes, str]:
-        seller = self.parts.seller
+    def _document(self, tenant_id: UUID, document_id: UUID) -> tuple[CreditNote | None, Invoice]:
+        """A credit note and the invoice it credits, or an invoice alone."""
         note = self.app.load(CreditNote, tenant_id, document_id)
+        invoice = self.app.get_invoice(tenant_id, note.invoice_id if note is not None else document_id)
+        return note, invoice
+
+    def _render(self, note: CreditNote | None, invoice: Invoice, fmt: str,
+                itemisation: tuple[ItemisedSection, ...]) -> tuple[str, bytes, str]:
+        seller = self.parts.seller
         if note is not None:
-            invoice = self.app.get_invoice(tenant_id, note.invoice_id)
             return (*render(credit_note_document(note, invoice, seller), fmt), note.number)
-        invoice = self.app.get_invoice(tenant_id, document_id)
-        return (*render(invoice_document(invoice, seller), fmt), invoice.number or "draft")
+        return (*render(invoice_document(invoice, seller, itemisation), fmt), invoice.number or "draft")
 
     @maps_domain_errors
     async def VerifyInvoice(

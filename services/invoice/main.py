@@ -17,6 +17,7 @@ from services.invoice.bill_runs import BillRunner
 from services.invoice.consumers import LEDGER_DURABLE, LEDGER_SUBJECT, LedgerAllocationsHandler
 from services.invoice.crediting import Crediting
 from services.invoice.directory import DDL, Directory
+from services.invoice.explaining import Explainer, GrpcRatingExplanations
 from services.invoice.grpc_api import InvoiceServicer
 from services.invoice.rating_client import GrpcBillingUsage, GrpcRatePlans
 from services.invoice.rendering import Party
@@ -65,6 +66,7 @@ async def main() -> None:
     servicer = InvoiceServicer(ServicerParts(
         app=app, directory=directory, bill_runner=bill_runner, subscriptions=Subscriptions(app),
         crediting=crediting, verifier=InvoiceVerifier(app, usage),
+        explainer=Explainer(app, directory, GrpcRatingExplanations(rating_channel)),
         rate_plans=GrpcRatePlans(rating_channel), clock=clock, on_saved=relay.nudge,
         seller=Party(settings.seller_name, tuple(settings.seller_address.split("|")),
                      tax_id=settings.seller_tax_id),

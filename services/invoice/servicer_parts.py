@@ -10,6 +10,7 @@ from services.invoice.application import InvoiceApplication
 from services.invoice.bill_runs import BillRunner
 from services.invoice.crediting import Crediting
 from services.invoice.directory import Directory
+from services.invoice.explaining import Explainer
 from services.invoice.rating_client import RatePlans
 from services.invoice.rendering import Party
 from services.invoice.subscribing import Subscriptions
@@ -26,6 +27,7 @@ class ServicerParts:
     subscriptions: Subscriptions
     crediting: Crediting
     verifier: InvoiceVerifier
+    explainer: Explainer
     rate_plans: RatePlans
     clock: Clock
     seller: Party

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from billing.invoice.v1 import invoice_pb2
 
@@ -11,6 +12,7 @@ from services.invoice.domain.accounts import Account, BillingDetails
 from services.invoice.domain.billing import BillRun
 from services.invoice.domain.catalog import Plan, UsagePrice
 from services.invoice.domain.credit_notes import CreditNote
+from services.invoice.domain.cycles import period_containing
 from services.invoice.domain.invoices import Invoice
 from services.invoice.domain.schedules import Schedule
 from services.invoice.domain.subscriptions import Subscription
@@ -37,17 +39,25 @@ def details_to_proto(details: BillingDetails) -> invoice_pb2.BillingDetails:
     """Billing details on the wire."""
     return invoice_pb2.BillingDetails(address_lines=list(details.address_lines),
                                       locale=details.locale, tax_region=details.tax_region,
-                                      tax_id=details.tax_id)
+                                      tax_id=details.tax_id,
+                                      itemised_invoices=details.itemised_invoices)
 
 
 def details_from_proto(message: invoice_pb2.BillingDetails) -> BillingDetails:
     """Billing details from a request, validated."""
     return BillingDetails.parse(list(message.address_lines), message.locale, message.tax_region,
-                                message.tax_id)
+                                message.tax_id, message.itemised_invoices)
 
 
-def account_to_proto(account: Account) -> invoice_pb2.Account:
-    """An account on the wire."""
+def current_cycle(account: Account, now: datetime) -> tuple[datetime, datetime]:
+    """The account's bill period containing `now` (read in its timezone), as UTC instants."""
+    today = now.astimezone(ZoneInfo(account.timezone)).date()
+    return period_containing(today, account.bill_cycle_day).instants(account.timezone)
+
+
+def account_to_proto(account: Account, now: datetime) -> invoice_pb2.Account:
+    """An account on the wire, with its current bill period as of `now`."""
+    cycle_start, cycle_end = current_cycle(account, now)
     return invoice_pb2.Account(
         account_id=str(account.id), name=account.name, billing_email=account.billing_email,
         currency=account.currency, plan_id=str(account.plan_id), timezone=account.timezone,
@@ -55,6 +65,7 @@ def account_to_proto(account: Account) -> invoice_pb2.Account:
         details=details_to_proto(account.details), bill_cycle_day=account.bill_cycle_day,
         parent_account_id=str(account.parent_id or ""),
         closed_on=account.closed_on.isoformat() if account.closed_on else "",
+        current_cycle_start=cycle_start.isoformat(), current_cycle_end=cycle_end.isoformat(),
     )
 
 

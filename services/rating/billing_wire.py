@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+from decimal import Decimal
 
 import asyncpg
 from billing.common.v1 import common_pb2
@@ -11,6 +12,8 @@ from billing.rating.v1 import rating_pb2
 from kernel.money import Money
 from kernel.wire import id_from_wire, instant_to_proto, money_to_proto
 from services.rating.billing_reads import BillingGroup
+from services.rating.explaining import AllowanceUse, PartDetail, destination_display
+from services.rating.pricing.volumes import unit_bytes, unit_symbol
 from services.rating.rederiving import Rederivation
 from services.rating.selections import UsageSelection
 
@@ -51,10 +54,14 @@ def rederivation_to_proto(result: Rederivation) -> rating_pb2.RederiveUsageRespo
     ], matches=result.matches)
 
 
-def parts_to_proto(rows: list[asyncpg.Record], token: str) -> rating_pb2.ListRatedRecordsResponse:
-    """A page of stored rated parts on the wire."""
-    return rating_pb2.ListRatedRecordsResponse(parts=[part_to_proto(r) for r in rows],
-                                               next_page_token=token)
+def parts_to_proto(rows: list[asyncpg.Record], token: str,
+                   details: list[PartDetail] | None = None) -> rating_pb2.ListRatedRecordsResponse:
+    """A page of stored rated parts on the wire, with what explains them when given."""
+    parts = [part_to_proto(r) for r in rows]
+    if details is not None:
+        for part, detail in zip(parts, details, strict=True):
+            add_detail(part, detail)
+    return rating_pb2.ListRatedRecordsResponse(parts=parts, next_page_token=token)
 
 
 def part_to_proto(row: asyncpg.Record) -> rating_pb2.RatedPart:
@@ -68,4 +75,45 @@ def part_to_proto(row: asyncpg.Record) -> rating_pb2.RatedPart:
         band=row["band"] or "", destination_prefix=row["destination_prefix"] or "",
         allowance=row["allowance"] or "", pre_rated=row["pre_rated"], explanation=row["explanation"],
         destination_class=row["destination_class"], seq=row["seq"],
+        destination=row["destination"],
+        destination_display=destination_display(row["destination"], row["destination_prefix"]),
+        plan_id=str(row["plan_id"]),
+    )
+
+
+def add_detail(part: rating_pb2.RatedPart, detail: PartDetail) -> None:
+    """Fill a part's record quantity, rate plan name and pricing."""
+    pricing = detail.pricing
+    part.record_quantity = str(detail.record_quantity)
+    part.rate_plan_name = detail.rate_plan_name
+    part.pricing.CopyFrom(rating_pb2.PartPricing(
+        basis=pricing.basis, billed_quantity=str(pricing.billed_quantity),
+        rate=optional_text(pricing.rate), rate_unit=pricing.rate_unit,
+        first_increment=pricing.first_increment, next_increment=pricing.next_increment,
+        connect_fee=optional_text(pricing.connect_fee),
+        minimum_charge=optional_text(pricing.minimum_charge), whole_call=pricing.whole_call,
+        minimum_applied=pricing.minimum_applied, session_rounding_bytes=pricing.session_rounding_bytes,
+        tier_mode=pricing.tier_mode, unit_size=str(pricing.unit_size),
+    ))
+
+
+def optional_text(value: Decimal | None) -> str:
+    """A decimal as text, '' for none."""
+    return "" if value is None else str(value)
+
+
+def allowance_use_to_proto(use: AllowanceUse, rate_plan_name: str) -> rating_pb2.AllowanceUse:
+    """One allowance of one cycle on the wire."""
+    allowance, version, beyond = use.allowance, use.version, use.beyond
+    data = version.data if allowance.service_type == "data" else None
+    return rating_pb2.AllowanceUse(
+        cycle_start=use.cycle_start.isoformat(), name=allowance.name,
+        service_type=allowance.service_type, included=str(allowance.quantity), used=str(use.used),
+        exhausted_at=beyond["started_at"].isoformat() if beyond else "",
+        exhausted_by_source=beyond["source"] if beyond else "",
+        exhausted_by_record_id=beyond["record_id"] if beyond else "",
+        rate_plan_id=str(version.rate_plan_id), rate_plan_name=rate_plan_name,
+        tariff_version=version.version, prefixes=list(allowance.prefixes),
+        display_unit=unit_symbol(data.unit) if data else "",
+        display_unit_size=str(unit_bytes(data.unit)) if data else "",
     )

@@ -13,14 +13,17 @@ from kernel.grpc import maps_domain_errors
 from kernel.wire import day_from_wire, id_from_wire, money_to_proto
 from services.rating.billing_reads import BillingReads
 from services.rating.billing_wire import (
+    allowance_use_to_proto,
     group_to_proto,
     parts_to_proto,
     rederivation_to_proto,
     selection_from_proto,
 )
 from services.rating.catalog.application import TariffCatalog
-from services.rating.catalog.grpc_api import CatalogServicer
+from services.rating.catalog.grpc_api import CatalogServicer, CatalogTariffs
+from services.rating.explaining import CatalogNames, PartExplainer
 from services.rating.listings import RatingListings
+from services.rating.pricing.engine import zone_named
 from services.rating.quotes import Quoting
 from services.rating.rederiving import Rederiving
 from services.rating.rerating import Rerating
@@ -41,6 +44,7 @@ class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
         self.rerating = rerating
         self.billing = billing
         self.rederiving = rederiving
+        self.explaining = PartExplainer(billing.pool, CatalogTariffs(catalog), CatalogNames(catalog))
 
     @maps_domain_errors
     async def Rerate(
@@ -93,11 +97,25 @@ class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
     async def ListLineParts(
         self, request: rating_pb2.ListLinePartsRequest, context: grpc.aio.ServicerContext
     ) -> rating_pb2.ListRatedRecordsResponse:
-        return parts_to_proto(*await self.billing.line_parts(
-            id_from_wire(request.tenant_id, "tenant_id"),
-            selection_from_proto(request.selection, "selection"), request.period_kind,
+        tenant_id = id_from_wire(request.tenant_id, "tenant_id")
+        rows, token = await self.billing.line_parts(
+            tenant_id, selection_from_proto(request.selection, "selection"), request.period_kind,
             request.service_type, request.destination_class, request.page_size, request.page_token,
-        ))
+        )
+        details = await self.explaining.details(tenant_id, rows) if request.explain else None
+        return parts_to_proto(rows, token, details)
+
+    @maps_domain_errors
+    async def DescribeAllowances(
+        self, request: rating_pb2.DescribeAllowancesRequest, context: grpc.aio.ServicerContext
+    ) -> rating_pb2.DescribeAllowancesResponse:
+        tenant_id = id_from_wire(request.tenant_id, "tenant_id")
+        selection = selection_from_proto(request.selection, "selection")
+        if zone_named(request.timezone) is None:
+            raise InvalidInputError("timezone", "unknown_timezone")
+        uses = await self.explaining.allowances(tenant_id, selection, request.timezone)
+        return rating_pb2.DescribeAllowancesResponse(
+            allowances=[allowance_use_to_proto(use, name) for use, name in uses])
 
     @maps_domain_errors
     async def RederiveUsage(

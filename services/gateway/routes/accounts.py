@@ -24,7 +24,8 @@ async def update_billing_details(
     account_id: str, body: BillingDetailsUpdate, caller: Principal = Depends(allow(*WRITERS)),
     c: Clients = Depends(clients),
 ) -> dict[str, Any]:
-    """Replace the account's name, email, postal address, locale and tax region (next invoices use them)."""
+    """Replace the account's name, email, postal address, locale, tax region and whether its invoice
+    PDFs are itemised (next invoices use them)."""
     with flattened(DETAILS):
         account = await c.invoice.UpdateBillingDetails(invoice_pb2.UpdateBillingDetailsRequest(
             tenant_id=str(caller.tenant_id), account_id=account_id, name=body.name,

@@ -72,7 +72,7 @@ def details_to_proto(body: BillingDetailsFields) -> invoice_pb2.BillingDetails:
     """The billing details of a request body on the wire."""
     return invoice_pb2.BillingDetails(
         address_lines=body.address_lines, locale=body.locale, tax_region=body.tax_region,
-        tax_id=body.tax_id,
+        tax_id=body.tax_id, itemised_invoices=body.itemised_invoices,
     )
 
 

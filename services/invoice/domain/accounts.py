@@ -29,16 +29,19 @@ DEFAULT_LOCALE = "en"
 
 @dataclass(frozen=True)
 class BillingDetails:
-    """Where and how invoices reach the customer: postal address, locale, tax region and tax id."""
+    """Where and how invoices reach the customer: postal address, locale, tax region, tax id, and
+    whether invoice PDFs carry itemisation pages (docs/explanations.md)."""
 
     address_lines: tuple[str, ...] = ()
     locale: str = DEFAULT_LOCALE
     tax_region: str = ""
     tax_id: str = ""
+    itemised_invoices: bool = False
 
     @classmethod
     def parse(
-        cls, address_lines: list[str], locale: str, tax_region: str, tax_id: str
+        cls, address_lines: list[str], locale: str, tax_region: str, tax_id: str,
+        itemised_invoices: bool = False,
     ) -> BillingDetails:
         """Validate the details from a request; errors name the field."""
         lines = tuple(line.strip() for line in address_lines if line.strip())
@@ -46,18 +49,20 @@ class BillingDetails:
             raise InvalidAccountError("details.address_lines", f"at most {MAX_ADDRESS_LINES} lines")
         if any(len(line) > MAX_TEXT for line in lines):
             raise InvalidAccountError("details.address_lines", f"at most {MAX_TEXT} characters a line")
-        return cls(lines, parse_locale(locale), tax_region.strip().upper(), tax_id.strip())
+        return cls(lines, parse_locale(locale), tax_region.strip().upper(), tax_id.strip(),
+                   itemised_invoices)
 
     def as_dict(self) -> dict[str, Any]:
         """The stored form (part of the permanent event schema)."""
         return {"address_lines": list(self.address_lines), "locale": self.locale,
-                "tax_region": self.tax_region, "tax_id": self.tax_id}
+                "tax_region": self.tax_region, "tax_id": self.tax_id,
+                "itemised_invoices": self.itemised_invoices}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> BillingDetails:
-        """Rebuild from the stored form."""
+        """Rebuild from the stored form; details stored before itemisation existed are not itemised."""
         return cls(tuple(data["address_lines"]), data["locale"], data["tax_region"],
-                   data["tax_id"])
+                   data["tax_id"], bool(data.get("itemised_invoices", False)))
 
 
 def parse_locale(text: str) -> str:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from services.invoice.rendering.document import DocumentLine, InvoiceDocument, Party, TaxRow
+from services.invoice.rendering.document import (
+    DocumentLine,
+    InvoiceDocument,
+    ItemisedRow,
+    ItemisedSection,
+    Party,
+    TaxRow,
+)
 from services.invoice.rendering.pdf import markup_to_pdf
 from services.invoice.rendering.template import render_markup
 
-__all__ = ["DocumentLine", "InvoiceDocument", "Party", "TaxRow", "render_html", "render_pdf"]
+__all__ = ["DocumentLine", "InvoiceDocument", "ItemisedRow", "ItemisedSection", "Party", "TaxRow",
+           "render_html", "render_pdf"]
 
 
 def render_html(doc: InvoiceDocument) -> str:

@@ -65,13 +65,15 @@ Item = Text | Rule | Fill
 
 @dataclass(frozen=True)
 class Band:
-    """A strip of a page never split; header is drawn first when it opens a page."""
+    """A strip of a page never split; header is drawn first when it opens a page; a page break
+    (no height, nothing drawn) makes the next band open a new page."""
 
     height: float
     items: tuple[Item, ...] = ()
     header: Band | None = None
     spacer: bool = False
     keep_with_next: bool = False
+    page_break: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,11 @@ def paginate(bands: list[Band], top: float, bottom: float) -> list[list[tuple[fl
     pages: list[list[tuple[float, Band]]] = [[]]
     y = top
     for index, band in enumerate(bands):
+        if band.page_break:
+            if pages[-1]:
+                pages.append([])
+                y = top
+            continue
         if band.spacer and not pages[-1]:
             continue
         needed = band.height

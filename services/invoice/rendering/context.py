@@ -94,6 +94,7 @@ def document_context(doc: InvoiceDocument, for_pdf: bool) -> dict[str, Any]:
         "lines": [printed_line(line, formats) for line in doc.lines],
         "totals": total_rows(doc, formats),
         "notes": [*closing_notes(doc, formats), *doc.notes],
+        "itemisation": doc.itemisation,
     }
 
 

@@ -48,6 +48,25 @@ class TaxRow:
 
 
 @dataclass(frozen=True)
+class ItemisedRow:
+    """One printed row of an itemisation page: when, what (already worded) and the amount."""
+
+    when: str
+    text: str
+    amount: str
+
+
+@dataclass(frozen=True)
+class ItemisedSection:
+    """A titled table of itemisation rows (one usage line's entries, the charges, the allowances),
+    with a closing note such as how the rows make the line's amount."""
+
+    title: str
+    rows: tuple[ItemisedRow, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class InvoiceDocument:
     """An invoice or credit note ready to print; the period end is exclusive."""
 
@@ -70,3 +89,4 @@ class InvoiceDocument:
     amount_due: Money
     reference: str = ""
     notes: tuple[str, ...] = ()
+    itemisation: tuple[ItemisedSection, ...] = ()

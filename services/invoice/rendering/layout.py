@@ -1,8 +1,8 @@
 """The PDF layout of the template's markup: paragraphs, columns and tables cut into bands.
 
 The markup's vocabulary is the one the template's opening comment lists (div.columns, h1, p,
-table with col widths, th/td, td.num, tr.grand/due/included, table.ruled); other elements
-are containers. Styles mirror the template's stylesheet.
+table with col widths, th/td, td.num, tr.grand/due/included, table.ruled, div.page-break); other
+elements are containers. Styles mirror the template's stylesheet.
 """
 
 from __future__ import annotations
@@ -123,6 +123,9 @@ class Layout:
             if child.tag in SKIPPED:
                 continue
             names = classes(child)
+            if "page-break" in names:
+                bands.append(Band(0.0, page_break=True))
+                continue
             inner = styled(child, style)
             bands += [Band(SPACE_BEFORE[name], spacer=True) for name in names & SPACE_BEFORE.keys()]
             if "columns" in names:

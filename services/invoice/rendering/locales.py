@@ -61,6 +61,9 @@ LABELS: dict[str, dict[str, str]] = {
         "kind_discount": "Discount",
         "kind_adjustment": "Adjustment",
         "kind_credit": "Credit",
+        "itemisation": "Itemisation of invoice",
+        "item_time": "Time",
+        "item_details": "Details",
     },
     "de": {
         "invoice": "Rechnung",
@@ -106,6 +109,9 @@ LABELS: dict[str, dict[str, str]] = {
         "kind_discount": "Rabatt",
         "kind_adjustment": "Korrektur",
         "kind_credit": "Gutschrift",
+        "itemisation": "Einzelnachweis zur Rechnung",
+        "item_time": "Zeitpunkt",
+        "item_details": "Einzelheiten",
     },
 }
 

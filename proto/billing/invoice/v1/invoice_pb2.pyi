@@ -84,16 +84,18 @@ class OpenAccountRequest(_message.Message):
     def __init__(self, tenant_id: _Optional[str] = ..., name: _Optional[str] = ..., billing_email: _Optional[str] = ..., plan_id: _Optional[str] = ..., timezone: _Optional[str] = ..., currency: _Optional[str] = ..., identities: _Optional[_Iterable[str]] = ..., details: _Optional[_Union[BillingDetails, _Mapping]] = ..., bill_cycle_day: _Optional[int] = ..., parent_account_id: _Optional[str] = ..., start_date: _Optional[str] = ...) -> None: ...
 
 class BillingDetails(_message.Message):
-    __slots__ = ("address_lines", "locale", "tax_region", "tax_id")
+    __slots__ = ("address_lines", "locale", "tax_region", "tax_id", "itemised_invoices")
     ADDRESS_LINES_FIELD_NUMBER: _ClassVar[int]
     LOCALE_FIELD_NUMBER: _ClassVar[int]
     TAX_REGION_FIELD_NUMBER: _ClassVar[int]
     TAX_ID_FIELD_NUMBER: _ClassVar[int]
+    ITEMISED_INVOICES_FIELD_NUMBER: _ClassVar[int]
     address_lines: _containers.RepeatedScalarFieldContainer[str]
     locale: str
     tax_region: str
     tax_id: str
-    def __init__(self, address_lines: _Optional[_Iterable[str]] = ..., locale: _Optional[str] = ..., tax_region: _Optional[str] = ..., tax_id: _Optional[str] = ...) -> None: ...
+    itemised_invoices: bool
+    def __init__(self, address_lines: _Optional[_Iterable[str]] = ..., locale: _Optional[str] = ..., tax_region: _Optional[str] = ..., tax_id: _Optional[str] = ..., itemised_invoices: _Optional[bool] = ...) -> None: ...
 
 class GetAccountRequest(_message.Message):
     __slots__ = ("tenant_id", "account_id")
@@ -104,7 +106,7 @@ class GetAccountRequest(_message.Message):
     def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ...) -> None: ...
 
 class Account(_message.Message):
-    __slots__ = ("account_id", "name", "billing_email", "currency", "plan_id", "timezone", "status", "identities", "details", "bill_cycle_day", "parent_account_id", "closed_on")
+    __slots__ = ("account_id", "name", "billing_email", "currency", "plan_id", "timezone", "status", "identities", "details", "bill_cycle_day", "parent_account_id", "closed_on", "current_cycle_start", "current_cycle_end")
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     BILLING_EMAIL_FIELD_NUMBER: _ClassVar[int]
@@ -117,6 +119,8 @@ class Account(_message.Message):
     BILL_CYCLE_DAY_FIELD_NUMBER: _ClassVar[int]
     PARENT_ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     CLOSED_ON_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_CYCLE_START_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_CYCLE_END_FIELD_NUMBER: _ClassVar[int]
     account_id: str
     name: str
     billing_email: str
@@ -129,7 +133,9 @@ class Account(_message.Message):
     bill_cycle_day: int
     parent_account_id: str
     closed_on: str
-    def __init__(self, account_id: _Optional[str] = ..., name: _Optional[str] = ..., billing_email: _Optional[str] = ..., currency: _Optional[str] = ..., plan_id: _Optional[str] = ..., timezone: _Optional[str] = ..., status: _Optional[str] = ..., identities: _Optional[_Iterable[str]] = ..., details: _Optional[_Union[BillingDetails, _Mapping]] = ..., bill_cycle_day: _Optional[int] = ..., parent_account_id: _Optional[str] = ..., closed_on: _Optional[str] = ...) -> None: ...
+    current_cycle_start: str
+    current_cycle_end: str
+    def __init__(self, account_id: _Optional[str] = ..., name: _Optional[str] = ..., billing_email: _Optional[str] = ..., currency: _Optional[str] = ..., plan_id: _Optional[str] = ..., timezone: _Optional[str] = ..., status: _Optional[str] = ..., identities: _Optional[_Iterable[str]] = ..., details: _Optional[_Union[BillingDetails, _Mapping]] = ..., bill_cycle_day: _Optional[int] = ..., parent_account_id: _Optional[str] = ..., closed_on: _Optional[str] = ..., current_cycle_start: _Optional[str] = ..., current_cycle_end: _Optional[str] = ...) -> None: ...
 
 class UpdateBillingDetailsRequest(_message.Message):
     __slots__ = ("tenant_id", "account_id", "name", "billing_email", "details")
@@ -796,3 +802,255 @@ class ListCreditNotesResponse(_message.Message):
     CREDIT_NOTES_FIELD_NUMBER: _ClassVar[int]
     credit_notes: _containers.RepeatedCompositeFieldContainer[CreditNote]
     def __init__(self, credit_notes: _Optional[_Iterable[_Union[CreditNote, _Mapping]]] = ...) -> None: ...
+
+class ExplainLineRequest(_message.Message):
+    __slots__ = ("tenant_id", "invoice_id", "index", "page_size", "page_token", "locale")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    INVOICE_ID_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    invoice_id: str
+    index: int
+    page_size: int
+    page_token: str
+    locale: str
+    def __init__(self, tenant_id: _Optional[str] = ..., invoice_id: _Optional[str] = ..., index: _Optional[int] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
+
+class UsageEntry(_message.Message):
+    __slots__ = ("source", "record_id", "part", "started_at", "started_local", "service_type", "basis", "destination", "destination_name", "record_quantity", "quantity", "billed_quantity", "unit", "rate", "rate_unit", "increments", "band", "connect_fee", "minimum_charge", "minimum_applied", "session_rounding_bytes", "tier_mode", "allowance", "amount", "tariff_name", "tariff_version", "text", "rating_text")
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    PART_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    STARTED_LOCAL_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    BASIS_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_NAME_FIELD_NUMBER: _ClassVar[int]
+    RECORD_QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    BILLED_QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    RATE_FIELD_NUMBER: _ClassVar[int]
+    RATE_UNIT_FIELD_NUMBER: _ClassVar[int]
+    INCREMENTS_FIELD_NUMBER: _ClassVar[int]
+    BAND_FIELD_NUMBER: _ClassVar[int]
+    CONNECT_FEE_FIELD_NUMBER: _ClassVar[int]
+    MINIMUM_CHARGE_FIELD_NUMBER: _ClassVar[int]
+    MINIMUM_APPLIED_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ROUNDING_BYTES_FIELD_NUMBER: _ClassVar[int]
+    TIER_MODE_FIELD_NUMBER: _ClassVar[int]
+    ALLOWANCE_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    TARIFF_NAME_FIELD_NUMBER: _ClassVar[int]
+    TARIFF_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    RATING_TEXT_FIELD_NUMBER: _ClassVar[int]
+    source: str
+    record_id: str
+    part: int
+    started_at: str
+    started_local: str
+    service_type: str
+    basis: str
+    destination: str
+    destination_name: str
+    record_quantity: str
+    quantity: str
+    billed_quantity: str
+    unit: str
+    rate: str
+    rate_unit: str
+    increments: str
+    band: str
+    connect_fee: str
+    minimum_charge: str
+    minimum_applied: bool
+    session_rounding_bytes: int
+    tier_mode: str
+    allowance: str
+    amount: _common_pb2.Money
+    tariff_name: str
+    tariff_version: int
+    text: str
+    rating_text: str
+    def __init__(self, source: _Optional[str] = ..., record_id: _Optional[str] = ..., part: _Optional[int] = ..., started_at: _Optional[str] = ..., started_local: _Optional[str] = ..., service_type: _Optional[str] = ..., basis: _Optional[str] = ..., destination: _Optional[str] = ..., destination_name: _Optional[str] = ..., record_quantity: _Optional[str] = ..., quantity: _Optional[str] = ..., billed_quantity: _Optional[str] = ..., unit: _Optional[str] = ..., rate: _Optional[str] = ..., rate_unit: _Optional[str] = ..., increments: _Optional[str] = ..., band: _Optional[str] = ..., connect_fee: _Optional[str] = ..., minimum_charge: _Optional[str] = ..., minimum_applied: _Optional[bool] = ..., session_rounding_bytes: _Optional[int] = ..., tier_mode: _Optional[str] = ..., allowance: _Optional[str] = ..., amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., tariff_name: _Optional[str] = ..., tariff_version: _Optional[int] = ..., text: _Optional[str] = ..., rating_text: _Optional[str] = ...) -> None: ...
+
+class EarlierCharge(_message.Message):
+    __slots__ = ("invoice_id", "covers_start", "covers_end", "amount")
+    INVOICE_ID_FIELD_NUMBER: _ClassVar[int]
+    COVERS_START_FIELD_NUMBER: _ClassVar[int]
+    COVERS_END_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    invoice_id: str
+    covers_start: str
+    covers_end: str
+    amount: _common_pb2.Money
+    def __init__(self, invoice_id: _Optional[str] = ..., covers_start: _Optional[str] = ..., covers_end: _Optional[str] = ..., amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class RecurringArithmetic(_message.Message):
+    __slots__ = ("plan_name", "fee", "cycle_start", "cycle_end", "cycle_days", "covers_start", "covers_end", "days", "unrounded", "earlier")
+    PLAN_NAME_FIELD_NUMBER: _ClassVar[int]
+    FEE_FIELD_NUMBER: _ClassVar[int]
+    CYCLE_START_FIELD_NUMBER: _ClassVar[int]
+    CYCLE_END_FIELD_NUMBER: _ClassVar[int]
+    CYCLE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    COVERS_START_FIELD_NUMBER: _ClassVar[int]
+    COVERS_END_FIELD_NUMBER: _ClassVar[int]
+    DAYS_FIELD_NUMBER: _ClassVar[int]
+    UNROUNDED_FIELD_NUMBER: _ClassVar[int]
+    EARLIER_FIELD_NUMBER: _ClassVar[int]
+    plan_name: str
+    fee: _common_pb2.Money
+    cycle_start: str
+    cycle_end: str
+    cycle_days: int
+    covers_start: str
+    covers_end: str
+    days: int
+    unrounded: str
+    earlier: _containers.RepeatedCompositeFieldContainer[EarlierCharge]
+    def __init__(self, plan_name: _Optional[str] = ..., fee: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., cycle_start: _Optional[str] = ..., cycle_end: _Optional[str] = ..., cycle_days: _Optional[int] = ..., covers_start: _Optional[str] = ..., covers_end: _Optional[str] = ..., days: _Optional[int] = ..., unrounded: _Optional[str] = ..., earlier: _Optional[_Iterable[_Union[EarlierCharge, _Mapping]]] = ...) -> None: ...
+
+class TaxArithmetic(_message.Message):
+    __slots__ = ("rate_percent", "base", "included", "unrounded")
+    RATE_PERCENT_FIELD_NUMBER: _ClassVar[int]
+    BASE_FIELD_NUMBER: _ClassVar[int]
+    INCLUDED_FIELD_NUMBER: _ClassVar[int]
+    UNROUNDED_FIELD_NUMBER: _ClassVar[int]
+    rate_percent: str
+    base: _common_pb2.Money
+    included: bool
+    unrounded: str
+    def __init__(self, rate_percent: _Optional[str] = ..., base: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., included: _Optional[bool] = ..., unrounded: _Optional[str] = ...) -> None: ...
+
+class DiscountTerms(_message.Message):
+    __slots__ = ("kind", "value", "cycles", "cycles_left", "charge", "cycle_start")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    CYCLES_FIELD_NUMBER: _ClassVar[int]
+    CYCLES_LEFT_FIELD_NUMBER: _ClassVar[int]
+    CHARGE_FIELD_NUMBER: _ClassVar[int]
+    CYCLE_START_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    value: str
+    cycles: int
+    cycles_left: int
+    charge: _common_pb2.Money
+    cycle_start: str
+    def __init__(self, kind: _Optional[str] = ..., value: _Optional[str] = ..., cycles: _Optional[int] = ..., cycles_left: _Optional[int] = ..., charge: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., cycle_start: _Optional[str] = ...) -> None: ...
+
+class OneTimeDetails(_message.Message):
+    __slots__ = ("charge_id", "charge_date")
+    CHARGE_ID_FIELD_NUMBER: _ClassVar[int]
+    CHARGE_DATE_FIELD_NUMBER: _ClassVar[int]
+    charge_id: str
+    charge_date: str
+    def __init__(self, charge_id: _Optional[str] = ..., charge_date: _Optional[str] = ...) -> None: ...
+
+class PriorPeriodDetails(_message.Message):
+    __slots__ = ("first_started_at", "last_started_at", "period_start", "period_end")
+    FIRST_STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    LAST_STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_START_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_END_FIELD_NUMBER: _ClassVar[int]
+    first_started_at: str
+    last_started_at: str
+    period_start: str
+    period_end: str
+    def __init__(self, first_started_at: _Optional[str] = ..., last_started_at: _Optional[str] = ..., period_start: _Optional[str] = ..., period_end: _Optional[str] = ...) -> None: ...
+
+class LineExplanation(_message.Message):
+    __slots__ = ("index", "kind", "description", "amount", "text", "entries", "next_page_token", "entry_count", "unrounded_total", "recurring", "tax", "discount", "one_time", "prior_period", "account_id", "locale")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_COUNT_FIELD_NUMBER: _ClassVar[int]
+    UNROUNDED_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    RECURRING_FIELD_NUMBER: _ClassVar[int]
+    TAX_FIELD_NUMBER: _ClassVar[int]
+    DISCOUNT_FIELD_NUMBER: _ClassVar[int]
+    ONE_TIME_FIELD_NUMBER: _ClassVar[int]
+    PRIOR_PERIOD_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    kind: str
+    description: str
+    amount: _common_pb2.Money
+    text: str
+    entries: _containers.RepeatedCompositeFieldContainer[UsageEntry]
+    next_page_token: str
+    entry_count: int
+    unrounded_total: str
+    recurring: RecurringArithmetic
+    tax: TaxArithmetic
+    discount: DiscountTerms
+    one_time: OneTimeDetails
+    prior_period: PriorPeriodDetails
+    account_id: str
+    locale: str
+    def __init__(self, index: _Optional[int] = ..., kind: _Optional[str] = ..., description: _Optional[str] = ..., amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., text: _Optional[str] = ..., entries: _Optional[_Iterable[_Union[UsageEntry, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., entry_count: _Optional[int] = ..., unrounded_total: _Optional[str] = ..., recurring: _Optional[_Union[RecurringArithmetic, _Mapping]] = ..., tax: _Optional[_Union[TaxArithmetic, _Mapping]] = ..., discount: _Optional[_Union[DiscountTerms, _Mapping]] = ..., one_time: _Optional[_Union[OneTimeDetails, _Mapping]] = ..., prior_period: _Optional[_Union[PriorPeriodDetails, _Mapping]] = ..., account_id: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
+
+class ExplainInvoiceRequest(_message.Message):
+    __slots__ = ("tenant_id", "invoice_id", "locale")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    INVOICE_ID_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    invoice_id: str
+    locale: str
+    def __init__(self, tenant_id: _Optional[str] = ..., invoice_id: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
+
+class AllowanceStory(_message.Message):
+    __slots__ = ("account_id", "cycle_start", "name", "service_type", "included", "used", "unit", "exhausted_at", "exhausted_local", "tariff_name", "tariff_version", "text")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    CYCLE_START_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    INCLUDED_FIELD_NUMBER: _ClassVar[int]
+    USED_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    EXHAUSTED_AT_FIELD_NUMBER: _ClassVar[int]
+    EXHAUSTED_LOCAL_FIELD_NUMBER: _ClassVar[int]
+    TARIFF_NAME_FIELD_NUMBER: _ClassVar[int]
+    TARIFF_VERSION_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    cycle_start: str
+    name: str
+    service_type: str
+    included: str
+    used: str
+    unit: str
+    exhausted_at: str
+    exhausted_local: str
+    tariff_name: str
+    tariff_version: int
+    text: str
+    def __init__(self, account_id: _Optional[str] = ..., cycle_start: _Optional[str] = ..., name: _Optional[str] = ..., service_type: _Optional[str] = ..., included: _Optional[str] = ..., used: _Optional[str] = ..., unit: _Optional[str] = ..., exhausted_at: _Optional[str] = ..., exhausted_local: _Optional[str] = ..., tariff_name: _Optional[str] = ..., tariff_version: _Optional[int] = ..., text: _Optional[str] = ...) -> None: ...
+
+class InvoiceExplanation(_message.Message):
+    __slots__ = ("invoice_id", "number", "locale", "lines", "allowances", "total", "text")
+    INVOICE_ID_FIELD_NUMBER: _ClassVar[int]
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    LOCALE_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    ALLOWANCES_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    invoice_id: str
+    number: str
+    locale: str
+    lines: _containers.RepeatedCompositeFieldContainer[LineExplanation]
+    allowances: _containers.RepeatedCompositeFieldContainer[AllowanceStory]
+    total: _common_pb2.Money
+    text: str
+    def __init__(self, invoice_id: _Optional[str] = ..., number: _Optional[str] = ..., locale: _Optional[str] = ..., lines: _Optional[_Iterable[_Union[LineExplanation, _Mapping]]] = ..., allowances: _Optional[_Iterable[_Union[AllowanceStory, _Mapping]]] = ..., total: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., text: _Optional[str] = ...) -> None: ...

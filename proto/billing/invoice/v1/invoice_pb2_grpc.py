@@ -176,6 +176,16 @@ class InvoiceServiceStub:
                 request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.VerifyInvoiceRequest.SerializeToString,
                 response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.InvoiceVerification.FromString,
                 _registered_method=True)
+        self.ExplainLine = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/ExplainLine',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ExplainLineRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.LineExplanation.FromString,
+                _registered_method=True)
+        self.ExplainInvoice = channel.unary_unary(
+                '/billing.invoice.v1.InvoiceService/ExplainInvoice',
+                request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ExplainInvoiceRequest.SerializeToString,
+                response_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.InvoiceExplanation.FromString,
+                _registered_method=True)
         self.IssueCreditNote = channel.unary_unary(
                 '/billing.invoice.v1.InvoiceService/IssueCreditNote',
                 request_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.IssueCreditNoteRequest.SerializeToString,
@@ -391,6 +401,21 @@ class InvoiceServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExplainLine(self, request, context):
+        """One line of an invoice explained in words and numbers (docs/explanations.md): a usage line's
+        rated parts, paged, or the arithmetic of any other line. NOT_FOUND when the line does not exist.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExplainInvoice(self, request, context):
+        """Every line's summary (usage lines without their entries) and the allowances of the period.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def IssueCreditNote(self, request, context):
         """Credit notes reference invoice lines; they reduce what is due, with their tax.
         """
@@ -558,6 +583,16 @@ def add_InvoiceServiceServicer_to_server(servicer, server):
                     servicer.VerifyInvoice,
                     request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.VerifyInvoiceRequest.FromString,
                     response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.InvoiceVerification.SerializeToString,
+            ),
+            'ExplainLine': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExplainLine,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ExplainLineRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.LineExplanation.SerializeToString,
+            ),
+            'ExplainInvoice': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExplainInvoice,
+                    request_deserializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.ExplainInvoiceRequest.FromString,
+                    response_serializer=billing_dot_invoice_dot_v1_dot_invoice__pb2.InvoiceExplanation.SerializeToString,
             ),
             'IssueCreditNote': grpc.unary_unary_rpc_method_handler(
                     servicer.IssueCreditNote,
@@ -1337,6 +1372,60 @@ class InvoiceService:
             '/billing.invoice.v1.InvoiceService/VerifyInvoice',
             billing_dot_invoice_dot_v1_dot_invoice__pb2.VerifyInvoiceRequest.SerializeToString,
             billing_dot_invoice_dot_v1_dot_invoice__pb2.InvoiceVerification.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExplainLine(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/ExplainLine',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ExplainLineRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.LineExplanation.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExplainInvoice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.invoice.v1.InvoiceService/ExplainInvoice',
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.ExplainInvoiceRequest.SerializeToString,
+            billing_dot_invoice_dot_v1_dot_invoice__pb2.InvoiceExplanation.FromString,
             options,
             channel_credentials,
             insecure,

@@ -113,7 +113,7 @@ class SummarizeBillingResponse(_message.Message):
     def __init__(self, groups: _Optional[_Iterable[_Union[BillingGroup, _Mapping]]] = ...) -> None: ...
 
 class ListLinePartsRequest(_message.Message):
-    __slots__ = ("tenant_id", "selection", "period_kind", "service_type", "destination_class", "page_size", "page_token")
+    __slots__ = ("tenant_id", "selection", "period_kind", "service_type", "destination_class", "page_size", "page_token", "explain")
     TENANT_ID_FIELD_NUMBER: _ClassVar[int]
     SELECTION_FIELD_NUMBER: _ClassVar[int]
     PERIOD_KIND_FIELD_NUMBER: _ClassVar[int]
@@ -121,6 +121,7 @@ class ListLinePartsRequest(_message.Message):
     DESTINATION_CLASS_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    EXPLAIN_FIELD_NUMBER: _ClassVar[int]
     tenant_id: str
     selection: UsageSelection
     period_kind: str
@@ -128,7 +129,8 @@ class ListLinePartsRequest(_message.Message):
     destination_class: str
     page_size: int
     page_token: str
-    def __init__(self, tenant_id: _Optional[str] = ..., selection: _Optional[_Union[UsageSelection, _Mapping]] = ..., period_kind: _Optional[str] = ..., service_type: _Optional[str] = ..., destination_class: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    explain: bool
+    def __init__(self, tenant_id: _Optional[str] = ..., selection: _Optional[_Union[UsageSelection, _Mapping]] = ..., period_kind: _Optional[str] = ..., service_type: _Optional[str] = ..., destination_class: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., explain: _Optional[bool] = ...) -> None: ...
 
 class RederiveUsageRequest(_message.Message):
     __slots__ = ("tenant_id", "selection")
@@ -387,7 +389,7 @@ class ListRatedRecordsRequest(_message.Message):
     def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ..., start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class RatedPart(_message.Message):
-    __slots__ = ("source", "record_id", "part", "service_type", "quantity", "unit", "started_at", "amount", "rate_plan_id", "tariff_version", "band", "destination_prefix", "allowance", "pre_rated", "explanation", "destination_class", "seq")
+    __slots__ = ("source", "record_id", "part", "service_type", "quantity", "unit", "started_at", "amount", "rate_plan_id", "tariff_version", "band", "destination_prefix", "allowance", "pre_rated", "explanation", "destination_class", "seq", "destination", "destination_display", "record_quantity", "plan_id", "rate_plan_name", "pricing")
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     PART_FIELD_NUMBER: _ClassVar[int]
@@ -405,6 +407,12 @@ class RatedPart(_message.Message):
     EXPLANATION_FIELD_NUMBER: _ClassVar[int]
     DESTINATION_CLASS_FIELD_NUMBER: _ClassVar[int]
     SEQ_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_DISPLAY_FIELD_NUMBER: _ClassVar[int]
+    RECORD_QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    RATE_PLAN_NAME_FIELD_NUMBER: _ClassVar[int]
+    PRICING_FIELD_NUMBER: _ClassVar[int]
     source: str
     record_id: str
     part: int
@@ -422,7 +430,91 @@ class RatedPart(_message.Message):
     explanation: str
     destination_class: str
     seq: int
-    def __init__(self, source: _Optional[str] = ..., record_id: _Optional[str] = ..., part: _Optional[int] = ..., service_type: _Optional[str] = ..., quantity: _Optional[str] = ..., unit: _Optional[str] = ..., started_at: _Optional[str] = ..., amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., rate_plan_id: _Optional[str] = ..., tariff_version: _Optional[int] = ..., band: _Optional[str] = ..., destination_prefix: _Optional[str] = ..., allowance: _Optional[str] = ..., pre_rated: _Optional[bool] = ..., explanation: _Optional[str] = ..., destination_class: _Optional[str] = ..., seq: _Optional[int] = ...) -> None: ...
+    destination: str
+    destination_display: str
+    record_quantity: str
+    plan_id: str
+    rate_plan_name: str
+    pricing: PartPricing
+    def __init__(self, source: _Optional[str] = ..., record_id: _Optional[str] = ..., part: _Optional[int] = ..., service_type: _Optional[str] = ..., quantity: _Optional[str] = ..., unit: _Optional[str] = ..., started_at: _Optional[str] = ..., amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., rate_plan_id: _Optional[str] = ..., tariff_version: _Optional[int] = ..., band: _Optional[str] = ..., destination_prefix: _Optional[str] = ..., allowance: _Optional[str] = ..., pre_rated: _Optional[bool] = ..., explanation: _Optional[str] = ..., destination_class: _Optional[str] = ..., seq: _Optional[int] = ..., destination: _Optional[str] = ..., destination_display: _Optional[str] = ..., record_quantity: _Optional[str] = ..., plan_id: _Optional[str] = ..., rate_plan_name: _Optional[str] = ..., pricing: _Optional[_Union[PartPricing, _Mapping]] = ...) -> None: ...
+
+class PartPricing(_message.Message):
+    __slots__ = ("basis", "billed_quantity", "rate", "rate_unit", "first_increment", "next_increment", "connect_fee", "minimum_charge", "whole_call", "minimum_applied", "session_rounding_bytes", "tier_mode", "unit_size")
+    BASIS_FIELD_NUMBER: _ClassVar[int]
+    BILLED_QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    RATE_FIELD_NUMBER: _ClassVar[int]
+    RATE_UNIT_FIELD_NUMBER: _ClassVar[int]
+    FIRST_INCREMENT_FIELD_NUMBER: _ClassVar[int]
+    NEXT_INCREMENT_FIELD_NUMBER: _ClassVar[int]
+    CONNECT_FEE_FIELD_NUMBER: _ClassVar[int]
+    MINIMUM_CHARGE_FIELD_NUMBER: _ClassVar[int]
+    WHOLE_CALL_FIELD_NUMBER: _ClassVar[int]
+    MINIMUM_APPLIED_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ROUNDING_BYTES_FIELD_NUMBER: _ClassVar[int]
+    TIER_MODE_FIELD_NUMBER: _ClassVar[int]
+    UNIT_SIZE_FIELD_NUMBER: _ClassVar[int]
+    basis: str
+    billed_quantity: str
+    rate: str
+    rate_unit: str
+    first_increment: int
+    next_increment: int
+    connect_fee: str
+    minimum_charge: str
+    whole_call: bool
+    minimum_applied: bool
+    session_rounding_bytes: int
+    tier_mode: str
+    unit_size: str
+    def __init__(self, basis: _Optional[str] = ..., billed_quantity: _Optional[str] = ..., rate: _Optional[str] = ..., rate_unit: _Optional[str] = ..., first_increment: _Optional[int] = ..., next_increment: _Optional[int] = ..., connect_fee: _Optional[str] = ..., minimum_charge: _Optional[str] = ..., whole_call: _Optional[bool] = ..., minimum_applied: _Optional[bool] = ..., session_rounding_bytes: _Optional[int] = ..., tier_mode: _Optional[str] = ..., unit_size: _Optional[str] = ...) -> None: ...
+
+class DescribeAllowancesRequest(_message.Message):
+    __slots__ = ("tenant_id", "selection", "timezone")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    SELECTION_FIELD_NUMBER: _ClassVar[int]
+    TIMEZONE_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    selection: UsageSelection
+    timezone: str
+    def __init__(self, tenant_id: _Optional[str] = ..., selection: _Optional[_Union[UsageSelection, _Mapping]] = ..., timezone: _Optional[str] = ...) -> None: ...
+
+class AllowanceUse(_message.Message):
+    __slots__ = ("cycle_start", "name", "service_type", "included", "used", "exhausted_at", "exhausted_by_source", "exhausted_by_record_id", "rate_plan_id", "rate_plan_name", "tariff_version", "prefixes", "display_unit", "display_unit_size")
+    CYCLE_START_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    INCLUDED_FIELD_NUMBER: _ClassVar[int]
+    USED_FIELD_NUMBER: _ClassVar[int]
+    EXHAUSTED_AT_FIELD_NUMBER: _ClassVar[int]
+    EXHAUSTED_BY_SOURCE_FIELD_NUMBER: _ClassVar[int]
+    EXHAUSTED_BY_RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    RATE_PLAN_ID_FIELD_NUMBER: _ClassVar[int]
+    RATE_PLAN_NAME_FIELD_NUMBER: _ClassVar[int]
+    TARIFF_VERSION_FIELD_NUMBER: _ClassVar[int]
+    PREFIXES_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_UNIT_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_UNIT_SIZE_FIELD_NUMBER: _ClassVar[int]
+    cycle_start: str
+    name: str
+    service_type: str
+    included: str
+    used: str
+    exhausted_at: str
+    exhausted_by_source: str
+    exhausted_by_record_id: str
+    rate_plan_id: str
+    rate_plan_name: str
+    tariff_version: int
+    prefixes: _containers.RepeatedScalarFieldContainer[str]
+    display_unit: str
+    display_unit_size: str
+    def __init__(self, cycle_start: _Optional[str] = ..., name: _Optional[str] = ..., service_type: _Optional[str] = ..., included: _Optional[str] = ..., used: _Optional[str] = ..., exhausted_at: _Optional[str] = ..., exhausted_by_source: _Optional[str] = ..., exhausted_by_record_id: _Optional[str] = ..., rate_plan_id: _Optional[str] = ..., rate_plan_name: _Optional[str] = ..., tariff_version: _Optional[int] = ..., prefixes: _Optional[_Iterable[str]] = ..., display_unit: _Optional[str] = ..., display_unit_size: _Optional[str] = ...) -> None: ...
+
+class DescribeAllowancesResponse(_message.Message):
+    __slots__ = ("allowances",)
+    ALLOWANCES_FIELD_NUMBER: _ClassVar[int]
+    allowances: _containers.RepeatedCompositeFieldContainer[AllowanceUse]
+    def __init__(self, allowances: _Optional[_Iterable[_Union[AllowanceUse, _Mapping]]] = ...) -> None: ...
 
 class ListRatedRecordsResponse(_message.Message):
     __slots__ = ("parts", "next_page_token")

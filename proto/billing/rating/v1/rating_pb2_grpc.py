@@ -80,6 +80,11 @@ class RatingServiceStub:
                 request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsRequest.SerializeToString,
                 response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsResponse.FromString,
                 _registered_method=True)
+        self.DescribeAllowances = channel.unary_unary(
+                '/billing.rating.v1.RatingService/DescribeAllowances',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.DescribeAllowancesRequest.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.DescribeAllowancesResponse.FromString,
+                _registered_method=True)
         self.CreateRatePlan = channel.unary_unary(
                 '/billing.rating.v1.RatingService/CreateRatePlan',
                 request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.CreateRatePlanRequest.SerializeToString,
@@ -180,6 +185,15 @@ class RatingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DescribeAllowances(self, request, context):
+        """Each allowance of the rating cycles (calendar months in the account's timezone) that a usage
+        selection's period overlaps: how much was included, how much the cycle's parts numbered up to the
+        selection's watermark used, and when it ran out (docs/explanations.md, "What rating tells").
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CreateRatePlan(self, request, context):
         """Tariff catalog (docs/rating.md, "Tariff catalog").
         A new rate plan, without versions yet.
@@ -264,6 +278,11 @@ def add_RatingServiceServicer_to_server(servicer, server):
                     servicer.ListUnratedRecords,
                     request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsRequest.FromString,
                     response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsResponse.SerializeToString,
+            ),
+            'DescribeAllowances': grpc.unary_unary_rpc_method_handler(
+                    servicer.DescribeAllowances,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.DescribeAllowancesRequest.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.DescribeAllowancesResponse.SerializeToString,
             ),
             'CreateRatePlan': grpc.unary_unary_rpc_method_handler(
                     servicer.CreateRatePlan,
@@ -535,6 +554,33 @@ class RatingService:
             '/billing.rating.v1.RatingService/ListUnratedRecords',
             billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsRequest.SerializeToString,
             billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DescribeAllowances(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.rating.v1.RatingService/DescribeAllowances',
+            billing_dot_rating_dot_v1_dot_rating__pb2.DescribeAllowancesRequest.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.DescribeAllowancesResponse.FromString,
             options,
             channel_credentials,
             insecure,
