@@ -161,7 +161,8 @@ async def open_demo_queries(api: httpx.AsyncClient, account_ids: list[str]) -> d
     an agent answers another customer's question about their plan fee (explained)."""
     account_id = account_ids[DISPUTING_SUBSCRIBER]
     [invoice] = (await checked(api.get(f"/v1/accounts/{account_id}/invoices")))["invoices"]
-    line = next(line for line in invoice["lines"] if line["kind"] == "usage")
+    line = next(line for line in invoice["lines"]
+                if line["kind"] == "usage" and line["service_type"] == "voice")
     customer = await checked(api.post("/v1/api-keys", json={
         "role": "customer", "label": "demo self-service", "account_id": account_id}))
     disputed = (Decimal(line["amount"]["amount"]) / 2).quantize(Decimal("0.01"))

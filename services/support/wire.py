@@ -99,7 +99,7 @@ def query_to_proto(query: Query, now: datetime, with_comments: bool = True) -> s
         query_id=str(query.id), account_id=str(query.account_id), invoice_id=str(query.invoice_id or ""),
         category=query.category, subject=query.subject, state=str(query.state),
         opened_by=actor_to_proto(query.opened_by), opened_at=query.opened_at.isoformat(),
-        assignee=query.assignee, comments=thread,
+        assignee=query.assignee, comments=thread, comment_count=len(query.comments),
         respond_by=query.respond_by.isoformat(),
         first_response_at=query.first_response_at.isoformat() if query.first_response_at else "",
         overdue=query.is_overdue(now), updated_at=query.updated_at.isoformat(), version=query.version,

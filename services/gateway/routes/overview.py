@@ -242,7 +242,7 @@ def query_item(query: support_pb2.Query) -> QueryItem:
         opened_at=query.opened_at, respond_by=query.respond_by, overdue=query.overdue,
         assignee=query.assignee or None,
         disputed_amount=money_out(query.disputed_amount) if query.HasField("disputed_amount") else None,
-        comment_count=len(query.comments), links={"self": Link(href=f"/v1/queries/{query.query_id}")})
+        comment_count=query.comment_count, links={"self": Link(href=f"/v1/queries/{query.query_id}")})
 
 
 async def open_queries(v: Viewing) -> OpenQueries | Unavailable:

@@ -14,6 +14,8 @@ from services.invoice.explaining.model import FlatPrice, RatedPartView, UsageEnt
 from services.invoice.explaining.words import Words
 
 SECONDS_PER_MINUTE = Decimal(60)
+UNITS_SHOWN = Decimal("0.000001")
+"""A flat-priced part's quantity in the plan's unit is shown to six places (as rated amounts are)."""
 
 
 def entry_of(part: RatedPartView, words: Words, timezone: str, flat: FlatPrice | None = None) -> UsageEntry:
@@ -22,8 +24,9 @@ def entry_of(part: RatedPartView, words: Words, timezone: str, flat: FlatPrice |
     pricing = part.pricing
     if pricing.basis == "flat" and flat is not None:
         price = words.money(flat.unit_price, currency(part))
-        text = words.say("flat", what=record_of(part, words), price=price, unit=words.unit_name(flat.unit),
-                         plan=flat.plan_name, amount=amount_of(part, words))
+        units = words.number((part.quantity / flat.base_units).quantize(UNITS_SHOWN))
+        text = words.say("flat", what=record_of(part, words), units=units, price=price,
+                         unit=words.unit_name(flat.unit), plan=flat.plan_name, amount=amount_of(part, words))
         return UsageEntry(part, when, text, flat.unit_price, flat.unit, flat.plan_name, 0)
     text = text_of(part, words) + tariff_of(part, words)
     return UsageEntry(part, when, text, pricing.rate, pricing.rate_unit, part.rate_plan_name,

@@ -185,7 +185,7 @@ async def test_lists_filter_page_newest_first_and_find_overdue_queries(stack: Su
     assert await listed(stack, tenant, account_id=second) == [opened[3], opened[1]]
     page = await stack.support.ListQueries(support_pb2.ListQueriesRequest(tenant_id=str(tenant), page_size=2))
     pages = [q.query_id for q in page.queries]
-    assert [len(q.comments) for q in page.queries] == [0, 0]
+    assert [(len(q.comments), q.comment_count) for q in page.queries] == [(0, 1), (0, 1)]
     while page.next_page_token:
         page = await stack.support.ListQueries(support_pb2.ListQueriesRequest(
             tenant_id=str(tenant), page_size=2, page_token=page.next_page_token))

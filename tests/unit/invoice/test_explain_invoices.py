@@ -134,8 +134,8 @@ async def test_usage_entries_come_in_pages_and_sum_exactly_to_the_line_before_ro
     assert Money(summed, "GBP").rounded() == first.line.amount
     assert first.text == (f"Sum of 7 rated parts from 15 Mar 2026 12:00 to 15 Mar 2026 12:06: {summed} GBP,"
                           f" rounded once (half up) to {first.line.amount.amount} GBP.")
-    assert entries[1].text == ("call, 1 min 2 s at 0.0179 GBP per minute (usage price of plan 'Home Fibre')"
-                               " = 0.011237 GBP")
+    assert entries[1].text == ("call, 1 min 2 s = 1.033333 × 0.0179 GBP per minute"
+                               " (usage price of plan 'Home Fibre') = 0.011237 GBP")
     assert entries[1].started_local == "15 Mar 2026 12:01"
 
 
@@ -199,5 +199,6 @@ async def test_itemisation_pages_are_worded_in_the_invoices_locale(app: InvoiceA
     pages = PdfReader(io.BytesIO(render_pdf(invoice_document(invoice, SELLER, sections)))).pages
     last = " ".join(pages[-1].extract_text().split())
     assert "Einzelnachweis zur Rechnung" in last
-    assert "Anruf, 1 Min. 2 Sek. zu 0,0179 GBP je Minute (Verbrauchspreis des Tarifs „Home Fibre“)" in last
+    assert ("Anruf, 1 Min. 2 Sek. = 1,033333 × 0,0179 GBP je Minute"
+            " (Verbrauchspreis des Tarifs „Home Fibre“)") in last
     assert "Summe von 7 bewerteten Positionen" in last

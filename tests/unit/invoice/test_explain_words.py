@@ -133,8 +133,8 @@ def test_sms_and_flat_priced_and_adjusted_parts_in_words() -> None:
                 destination_name="", amount=Money(D("0.037292"), "GBP"), rate_plan_name="",
                 pricing=PartPricing("flat", D(125)))
     entry = entry_of(flat, EN, "UTC", FlatPrice("Home Fibre", "minute", D("0.0179"), D(60)))
-    assert entry.text == ("call, 2 min 5 s at 0.0179 GBP per minute (usage price of plan 'Home Fibre')"
-                          " = 0.037292 GBP")
+    assert entry.text == ("call, 2 min 5 s = 2.083333 × 0.0179 GBP per minute"
+                          " (usage price of plan 'Home Fibre') = 0.037292 GBP")
     assert (entry.rate, entry.rate_unit, entry.tariff_name) == (D("0.0179"), "minute", "Home Fibre")
     adjusted = part(part=1000, quantity=D(0), amount=Money(D("0.100000"), "GBP"), tariff_version=4,
                     pricing=PartPricing("adjustment", D(0)))

@@ -70,7 +70,7 @@ class Outcome(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., note: _Optional[str] = ..., credit_note_id: _Optional[str] = ..., credit_note_number: _Optional[str] = ..., charge_id: _Optional[str] = ..., amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., decided_by: _Optional[_Union[Actor, _Mapping]] = ..., decided_at: _Optional[str] = ...) -> None: ...
 
 class Query(_message.Message):
-    __slots__ = ("query_id", "account_id", "invoice_id", "line_index", "category", "subject", "state", "opened_by", "opened_at", "assignee", "comments", "disputed_amount", "respond_by", "first_response_at", "overdue", "outcome", "updated_at", "version")
+    __slots__ = ("query_id", "account_id", "invoice_id", "line_index", "category", "subject", "state", "opened_by", "opened_at", "assignee", "comments", "disputed_amount", "respond_by", "first_response_at", "overdue", "outcome", "updated_at", "version", "comment_count")
     QUERY_ID_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     INVOICE_ID_FIELD_NUMBER: _ClassVar[int]
@@ -89,6 +89,7 @@ class Query(_message.Message):
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    COMMENT_COUNT_FIELD_NUMBER: _ClassVar[int]
     query_id: str
     account_id: str
     invoice_id: str
@@ -107,7 +108,8 @@ class Query(_message.Message):
     outcome: Outcome
     updated_at: str
     version: int
-    def __init__(self, query_id: _Optional[str] = ..., account_id: _Optional[str] = ..., invoice_id: _Optional[str] = ..., line_index: _Optional[int] = ..., category: _Optional[str] = ..., subject: _Optional[str] = ..., state: _Optional[str] = ..., opened_by: _Optional[_Union[Actor, _Mapping]] = ..., opened_at: _Optional[str] = ..., assignee: _Optional[str] = ..., comments: _Optional[_Iterable[_Union[Comment, _Mapping]]] = ..., disputed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., respond_by: _Optional[str] = ..., first_response_at: _Optional[str] = ..., overdue: _Optional[bool] = ..., outcome: _Optional[_Union[Outcome, _Mapping]] = ..., updated_at: _Optional[str] = ..., version: _Optional[int] = ...) -> None: ...
+    comment_count: int
+    def __init__(self, query_id: _Optional[str] = ..., account_id: _Optional[str] = ..., invoice_id: _Optional[str] = ..., line_index: _Optional[int] = ..., category: _Optional[str] = ..., subject: _Optional[str] = ..., state: _Optional[str] = ..., opened_by: _Optional[_Union[Actor, _Mapping]] = ..., opened_at: _Optional[str] = ..., assignee: _Optional[str] = ..., comments: _Optional[_Iterable[_Union[Comment, _Mapping]]] = ..., disputed_amount: _Optional[_Union[_common_pb2.Money, _Mapping]] = ..., respond_by: _Optional[str] = ..., first_response_at: _Optional[str] = ..., overdue: _Optional[bool] = ..., outcome: _Optional[_Union[Outcome, _Mapping]] = ..., updated_at: _Optional[str] = ..., version: _Optional[int] = ..., comment_count: _Optional[int] = ...) -> None: ...
 
 class GetQueryRequest(_message.Message):
     __slots__ = ("tenant_id", "query_id")
