@@ -11,7 +11,7 @@ from typing import Any
 from kernel.eventstore import to_jsonable
 from kernel.money import Money
 from services.invoice.domain.credit_notes import CreditNote
-from services.invoice.domain.invoices import TAX_KINDS, Invoice
+from services.invoice.domain.invoices import TAX_KINDS, Invoice, InvoiceLine
 from services.invoice.rendering import (
     DocumentLine,
     InvoiceDocument,
@@ -58,6 +58,19 @@ def is_itemised(invoice: Invoice) -> bool:
     return bool(invoice.details.get("itemised_invoices", False))
 
 
+def covers_of(line: InvoiceLine) -> tuple[date, date] | None:
+    """The days [start, end) a whole-cycle fee pays for; None for every other line."""
+    if line.kind != "recurring" or not line.covers_start or not line.covers_end:
+        return None
+    return date.fromisoformat(line.covers_start), date.fromisoformat(line.covers_end)
+
+
+def tax_name(line: InvoiceLine) -> str:
+    """A tax line's name without the rate its description adds ("VAT 20%" is VAT at 20 %)."""
+    suffix = f" {line.tax_rate_percent}%"
+    return line.description.removesuffix(" (included)").removesuffix(suffix)
+
+
 def invoice_document(
     invoice: Invoice, seller: Party, itemisation: tuple[ItemisedSection, ...] = ()
 ) -> InvoiceDocument:
@@ -73,12 +86,12 @@ def invoice_document(
         currency=invoice.currency, locale=invoice.locale,
         lines=tuple(DocumentLine(
             kind=line.kind, description=line.description, quantity=line.quantity, unit=line.unit,
-            amount=line.amount,
-            detail=f"{line.record_count} records" if line.record_count else "",
+            amount=line.amount, service_type=line.service_type,
+            destination_class=line.destination_class, records=line.record_count, covers=covers_of(line),
         ) for line in charges),
         subtotal=invoice.subtotal,
         taxes=tuple(TaxRow(
-            name=line.description, rate=_percent(line.tax_rate_percent),
+            name=tax_name(line), rate=_percent(line.tax_rate_percent),
             taxable=Money.of(line.quantity, invoice.currency), amount=line.amount,
             included=line.tax_included,
         ) for line in taxes),
@@ -92,7 +105,8 @@ def credit_note_document(note: CreditNote, invoice: Invoice, seller: Party) -> I
     currency = invoice.currency
     zero = Money.zero(currency)
     taxes = () if not note.tax_percent else (TaxRow(
-        name=f"{note.tax_percent}%", rate=_percent(note.tax_percent), taxable=note.subtotal,
+        name=next((tax_name(line) for line in invoice.invoice_lines() if line.kind in TAX_KINDS), ""),
+        rate=_percent(note.tax_percent), taxable=note.subtotal,
         amount=note.tax, included=note.tax_included),)
     return InvoiceDocument(
         kind="credit_note", number=note.number, status="issued",

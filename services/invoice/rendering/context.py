@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -16,6 +16,11 @@ from services.invoice.rendering.document import DocumentLine, InvoiceDocument, T
 from services.invoice.rendering.locales import Localization, negotiate
 
 HUNDRED = Decimal(100)
+SECONDS_PER_MINUTE = Decimal(60)
+SHOWN = Decimal("0.01")
+ONE_DAY = timedelta(days=1)
+BYTE_UNITS = (("GB", Decimal(10) ** 9), ("MB", Decimal(10) ** 6), ("kB", Decimal(10) ** 3))
+"""Decimal byte units, largest first (as rating's data units are stated)."""
 
 
 @dataclass(frozen=True)
@@ -115,10 +120,39 @@ def meta_rows(doc: InvoiceDocument, formats: Formats) -> list[tuple[str, str]]:
 
 def printed_line(line: DocumentLine, formats: Formats) -> PrintedLine:
     """A document line worded for the lines table."""
-    kind = formats.localization.labels.get(f"kind_{line.kind}", "")
-    note = " · ".join(part for part in (kind, line.detail) if part)
-    return PrintedLine(line.kind, line.description, note, line.period,
-                       formats.quantity(line.quantity), line.unit, formats.money(line.amount))
+    labels = formats.localization.labels
+    kind = labels.get(f"kind_{line.kind}", "")
+    records = labels["records"].format(count=formats.quantity(Decimal(line.records))) if line.records else ""
+    note = " · ".join(part for part in (kind, line.detail, records) if part)
+    quantity, unit = shown_quantity(line.quantity, line.unit)
+    period = formats.period(*line.covers) if line.covers else line.period
+    return PrintedLine(line.kind, line_title(line, labels), note, period, formats.quantity(quantity),
+                       labels.get(f"unit_{unit}", unit), formats.money(line.amount))
+
+
+def line_title(line: DocumentLine, labels: dict[str, str]) -> str:
+    """A current usage line is titled by its service in the document's language and its destination
+    class, a whole-cycle fee by its plan (its days go in the period column); other lines by their
+    stored description."""
+    if line.covers:
+        start, end = line.covers
+        return line.description.removesuffix(f", {start.isoformat()} to {(end - ONE_DAY).isoformat()}")
+    service = labels.get(f"service_{line.service_type}")
+    if line.kind != "usage" or service is None:
+        return line.description
+    return f"{service}, {line.destination_class}" if line.destination_class else service
+
+
+def shown_quantity(quantity: Decimal, unit: str) -> tuple[Decimal, str]:
+    """A quantity in a unit a reader takes in: bytes in GB, MB or kB and seconds in minutes, to two
+    places (the amount is what was charged; the exact quantity is in the explanation)."""
+    if unit == "byte":
+        for symbol, scale in BYTE_UNITS:
+            if quantity >= scale:
+                return (quantity / scale).quantize(SHOWN), symbol
+    if unit == "second":
+        return (quantity / SECONDS_PER_MINUTE).quantize(SHOWN), "minute"
+    return quantity, unit
 
 
 def tax_row(tax: TaxRow, formats: Formats) -> TotalRow:

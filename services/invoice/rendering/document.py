@@ -25,7 +25,8 @@ class Party:
 
 @dataclass(frozen=True)
 class DocumentLine:
-    """One printed charge; detail is extra wording such as "1,234 records"."""
+    """One printed charge; detail is extra wording; a usage line names its service, destination
+    class and how many rated records it sums (worded in the document's locale)."""
 
     kind: str
     description: str
@@ -34,6 +35,11 @@ class DocumentLine:
     amount: Money
     period: str = ""
     detail: str = ""
+    service_type: str = ""
+    destination_class: str = ""
+    records: int = 0
+    covers: tuple[date, date] | None = None
+    """A whole-cycle fee: the days [start, end) it pays for, printed in the period column."""
 
 
 @dataclass(frozen=True)
