@@ -133,11 +133,10 @@ class ServiceUsage(BaseModel):
 
 
 class UnratedUsage(BaseModel):
-    """Records of the cycle rating could not price, counted by reason."""
+    """Records of the cycle rating could not price (and no re-rating has priced since), by reason."""
 
     count: int
     reasons: dict[str, int]
-    complete: bool = Field(description="false when there were more than could be counted: count is a floor")
 
 
 class CycleUsage(BaseModel):

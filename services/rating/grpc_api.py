@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 import grpc
 from billing.common.v1 import common_pb2
 from billing.rating.v1 import rating_pb2, rating_pb2_grpc
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from kernel.errors import InvalidInputError
 from kernel.grpc import maps_domain_errors
@@ -30,6 +31,13 @@ from services.rating.rerating import Rerating
 from services.rating.selections import MAX_SELECTIONS, InvalidSelectionError, check_selections
 from services.rating.store import RatedRecordStore
 
+
+def period_from_wire(start: Timestamp, end: Timestamp) -> tuple[datetime, datetime]:
+    """A half-open period [start, end) from the wire; an empty or reversed one is refused."""
+    first, last = start.ToDatetime(tzinfo=UTC), end.ToDatetime(tzinfo=UTC)
+    if last <= first:
+        raise InvalidInputError("period_end", "must be after period_start")
+    return first, last
 
 class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
     """Rated usage and the tariff catalog over gRPC."""
@@ -140,8 +148,19 @@ class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
                 source=r["source"], record_id=r["record_id"], account_id=str(r["account_id"]),
                 service_type=r["service_type"], quantity=str(r["quantity"]),
                 started_at=r["started_at"].isoformat(), reason=r["reason"],
+                rerated_at=r["rerated_at"].isoformat() if r["rerated_at"] else "",
             ) for r in rows
         ], next_page_token=token)
+
+    @maps_domain_errors
+    async def CountUnratedRecords(
+        self, request: rating_pb2.CountUnratedRecordsRequest, context: grpc.aio.ServicerContext
+    ) -> rating_pb2.CountUnratedRecordsResponse:
+        start, end = period_from_wire(request.period_start, request.period_end)
+        counts = await self.listings.count_unrated(
+            id_from_wire(request.tenant_id, "tenant_id"), id_from_wire(request.account_id, "account_id"),
+            start, end)
+        return rating_pb2.CountUnratedRecordsResponse(by_reason=counts, total=sum(counts.values()))
 
     @maps_domain_errors
     async def Quote(
@@ -174,10 +193,7 @@ class RatingServicer(CatalogServicer, rating_pb2_grpc.RatingServiceServicer):
     async def SummarizeUsage(
         self, request: rating_pb2.SummarizeUsageRequest, context: grpc.aio.ServicerContext
     ) -> rating_pb2.SummarizeUsageResponse:
-        start = request.period_start.ToDatetime(tzinfo=UTC)
-        end = request.period_end.ToDatetime(tzinfo=UTC)
-        if end <= start:
-            raise InvalidInputError("period_end", "must be after period_start")
+        start, end = period_from_wire(request.period_start, request.period_end)
         summaries = await self.store.summarize(
             id_from_wire(request.tenant_id, "tenant_id"),
             [id_from_wire(a, "account_ids") for a in request.account_ids], start, end,

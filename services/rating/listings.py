@@ -48,6 +48,16 @@ class RatingListings:
             " AND started_at >= $3 AND started_at < $4", (tenant_id, account_id, start, end),
             page_size, page_token)
 
+    async def count_unrated(
+        self, tenant_id: UUID, account_id: UUID, start: datetime, end: datetime
+    ) -> dict[str, int]:
+        """How many of the account's records started in [start, end) are still unrated, by reason."""
+        rows = await self.pool.fetch(
+            "SELECT reason, count(*) AS records FROM rating.unrated_records WHERE tenant_id = $1"
+            " AND account_id = $2 AND started_at >= $3 AND started_at < $4 AND rerated_at IS NULL"
+            " GROUP BY reason", tenant_id, account_id, start, end)
+        return {row["reason"]: int(row["records"]) for row in rows}
+
     async def unrated(
         self, tenant_id: UUID, account_id: UUID | None, reason: str, page_size: int, page_token: str,
     ) -> tuple[list[asyncpg.Record], str]:

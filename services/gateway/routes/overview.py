@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,9 +51,6 @@ OPEN_QUERY_STATES = ("open", "awaiting_customer")
 RECENT_PAYMENTS = 10
 OPEN_QUERIES_SHOWN = 50
 INVOICE_PAGE = 1000
-UNRATED_PAGE = 1000
-UNRATED_PAGES = 5
-"""Unrated records are counted up to UNRATED_PAGE x UNRATED_PAGES; beyond that the count is a floor."""
 FAILURES = {grpc.StatusCode.UNAVAILABLE: "is unavailable",
             grpc.StatusCode.DEADLINE_EXCEEDED: "did not answer in time"}
 SYSTEM_CLOCK = SystemClock()
@@ -121,31 +117,14 @@ async def rated_so_far(v: Viewing, start: datetime, until: datetime) -> list[rat
     return list(response.summaries)
 
 
-def count_page(records: list[rating_pb2.UnratedRecord], start: datetime, until: datetime,
-               reasons: Counter[str]) -> bool:
-    """Count a page's records started in [start, until) by reason; True once past the cycle's start
-    (the listing is newest first, so nothing later is in the cycle)."""
-    for record in records:
-        started = datetime.fromisoformat(record.started_at)
-        if started < start:
-            return True
-        if started < until:
-            reasons[record.reason] += 1
-    return False
-
-
 async def unrated_so_far(v: Viewing, start: datetime, until: datetime) -> UnratedUsage:
-    """The account's unrated records started in [start, until), counted by reason."""
-    reasons: Counter[str] = Counter()
-    token = ""
-    for _ in range(UNRATED_PAGES):
-        page = await v.c.rating.ListUnratedRecords(rating_pb2.ListUnratedRecordsRequest(
-            tenant_id=v.tenant_id, account_id=v.account.account_id, page_size=UNRATED_PAGE,
-            page_token=token), timeout=v.c.timeout)
-        token = page.next_page_token
-        if count_page(list(page.records), start, until, reasons) or not token:
-            return UnratedUsage(count=sum(reasons.values()), reasons=dict(reasons), complete=True)
-    return UnratedUsage(count=sum(reasons.values()), reasons=dict(reasons), complete=False)
+    """The account's records started in [start, until) that are still unrated, counted by reason."""
+    if until <= start:
+        return UnratedUsage(count=0, reasons={})
+    counted = await v.c.rating.CountUnratedRecords(rating_pb2.CountUnratedRecordsRequest(
+        tenant_id=v.tenant_id, account_id=v.account.account_id, period_start=instant_to_proto(start),
+        period_end=instant_to_proto(until)), timeout=v.c.timeout)
+    return UnratedUsage(count=counted.total, reasons=dict(counted.by_reason))
 
 
 def service_usage(summary: rating_pb2.UsageSummary) -> ServiceUsage:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid4
 
@@ -13,6 +13,7 @@ import pytest
 
 from kernel.database import create_pool, ensure_schema
 from services.rating.domain import RatingContext
+from services.rating.listings import RatingListings
 from services.rating.pricing import TariffVersion, VoiceRate, VoiceTable
 from services.rating.rerating import Rerating
 from services.rating.store import DDL, RatedRecordStore
@@ -90,3 +91,25 @@ async def test_rerating_writes_differences_and_is_idempotent(pool: asyncpg.Pool)
     assert await rated_rows(pool) == after
     assert await pool.fetchval(
         "SELECT count(*) FROM rating.unrated_records WHERE rerated_at IS NOT NULL") == 1
+
+
+async def test_a_record_a_rerating_priced_is_no_longer_counted_unrated(pool: asyncpg.Pool) -> None:
+    store = RatedRecordStore(pool)
+    records = [call("c1", 60), call("g1", 60, TUESDAY_NOON + timedelta(minutes=9), destination="+4930123456"),
+               call("g2", 60, TUESDAY_NOON + timedelta(minutes=11), destination="+4930123457")]
+    accounts, versions = contexts(), {(PLAN, TUESDAY_NOON.date()): tariff()}
+    await store.save("m1", TENANT, needed_cycles(records, accounts),
+                     lambda states: price_all(records, accounts, versions, states))
+    listings = RatingListings(pool)
+    ever = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+    assert await listings.count_unrated(TENANT, ACCOUNT, *ever) == {"no_destination_rate": 2}
+    assert await listings.count_unrated(TENANT, ACCOUNT, TUESDAY_NOON + timedelta(minutes=10), ever[1]) == {
+        "no_destination_rate": 1}
+    assert await listings.count_unrated(uuid4(), ACCOUNT, *ever) == {}
+    period = (TUESDAY_NOON.date().replace(day=1), TUESDAY_NOON.date() + timedelta(days=1))
+
+    await Rerating(pool, Accounts(), Versions(dearer())).rerate(TENANT, ACCOUNT, *period)
+
+    assert await listings.count_unrated(TENANT, ACCOUNT, *ever) == {}
+    rows, _ = await listings.unrated(TENANT, ACCOUNT, "", 10, "")
+    assert sorted(r["record_id"] for r in rows if r["rerated_at"] is not None) == ["g1", "g2"]

@@ -52,13 +52,6 @@ def invoice(number: int, status: str, due: str, account_id: str = ACCOUNT) -> in
         due_date="2026-03-14", total=gbp("20.00"), amount_due=gbp(due))
 
 
-def unrated(record_id: str, started_at: str, reason: str) -> rating_pb2.UnratedRecord:
-    """A record rating could not price."""
-    return rating_pb2.UnratedRecord(source="switch", record_id=record_id, account_id=ACCOUNT,
-                                    service_type="voice", quantity="3", started_at=started_at,
-                                    reason=reason)
-
-
 def summaries() -> rating_pb2.SummarizeUsageResponse:
     """Voice and data rated so far."""
     return rating_pb2.SummarizeUsageResponse(summaries=[
@@ -90,13 +83,8 @@ class Backends:
             invoice(5, "issued", "0.00")])))
     rating: FakeService = field(default_factory=lambda: FakeService(
         SummarizeUsage=summaries(),
-        ListUnratedRecords=rating_pb2.ListUnratedRecordsResponse(records=[
-            unrated("future", "2026-03-11T08:00:00+00:00", "no_destination_rate"),
-            unrated("r3", "2026-03-09T08:00:00+00:00", "no_destination_rate"),
-            unrated("r2", "2026-03-01T08:00:00+00:00", "no_destination_rate"),
-            unrated("r1", "2026-02-28T00:00:00+00:00", "no_tariff_for_service_type"),
-            unrated("r0", "2026-02-27T23:59:59+00:00", "no_tariff_for_service_type"),
-        ], next_page_token="more")))
+        CountUnratedRecords=rating_pb2.CountUnratedRecordsResponse(
+            by_reason={"no_destination_rate": 2, "no_tariff_for_service_type": 1}, total=3)))
     payment: FakeService = field(default_factory=lambda: FakeService(
         GetLedger=payment_pb2.Ledger(account_id=ACCOUNT, balance=gbp("22.50"), credit=gbp("5.00"),
                                      payments_in_flight=["pay-9"]),
@@ -136,28 +124,16 @@ async def test_current_cycle_usage_sums_rated_usage_and_counts_unrated_records_o
             {"service_type": "voice", "unit": "minute", "quantity": "12", "record_count": 3,
              "amount": {"amount": "0.240001", "currency": "GBP"}}],
         "total": {"amount": "1.740001", "currency": "GBP"},
-        "unrated": {"count": 3, "reasons": {"no_destination_rate": 2, "no_tariff_for_service_type": 1},
-                    "complete": True},
+        "unrated": {"count": 3, "reasons": {"no_destination_rate": 2, "no_tariff_for_service_type": 1}},
     }
     (asked,) = backends.rating.requests["SummarizeUsage"]
     assert (asked.tenant_id, list(asked.account_ids)) == (str(TENANT), [ACCOUNT])
     assert asked.period_start.ToDatetime(tzinfo=UTC) == datetime.fromisoformat(CYCLE_START)
     assert asked.period_end.ToDatetime(tzinfo=UTC) == NOW
-    (listed,) = backends.rating.requests["ListUnratedRecords"]
-    assert (listed.tenant_id, listed.account_id, listed.page_token) == (str(TENANT), ACCOUNT, "")
-
-
-async def test_unrated_records_are_counted_over_pages_up_to_a_bound_then_reported_incomplete(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(overview, "UNRATED_PAGES", 2)
-    page = rating_pb2.ListUnratedRecordsResponse(records=[
-        unrated("r2", "2026-03-05T08:00:00+00:00", "no_destination_rate")], next_page_token="more")
-    backends = Backends(rating=FakeService(SummarizeUsage=summaries(), ListUnratedRecords=page))
-    async with backends.client("operator") as api:
-        body = (await api.get(f"/v1/accounts/{ACCOUNT}/usage/current-cycle")).json()
-    assert body["unrated"] == {"count": 2, "reasons": {"no_destination_rate": 2}, "complete": False}
-    assert [r.page_token for r in backends.rating.requests["ListUnratedRecords"]] == ["", "more"]
+    (counted,) = backends.rating.requests["CountUnratedRecords"]
+    assert (counted.tenant_id, counted.account_id) == (str(TENANT), ACCOUNT)
+    assert counted.period_start.ToDatetime(tzinfo=UTC) == datetime.fromisoformat(CYCLE_START)
+    assert counted.period_end.ToDatetime(tzinfo=UTC) == NOW
 
 
 async def test_a_clock_past_the_cycle_end_reads_usage_up_to_the_end_only() -> None:

@@ -539,7 +539,7 @@ class ListUnratedRecordsRequest(_message.Message):
     def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ..., reason: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class UnratedRecord(_message.Message):
-    __slots__ = ("source", "record_id", "account_id", "service_type", "quantity", "started_at", "reason")
+    __slots__ = ("source", "record_id", "account_id", "service_type", "quantity", "started_at", "reason", "rerated_at")
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -547,6 +547,7 @@ class UnratedRecord(_message.Message):
     QUANTITY_FIELD_NUMBER: _ClassVar[int]
     STARTED_AT_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    RERATED_AT_FIELD_NUMBER: _ClassVar[int]
     source: str
     record_id: str
     account_id: str
@@ -554,7 +555,8 @@ class UnratedRecord(_message.Message):
     quantity: str
     started_at: str
     reason: str
-    def __init__(self, source: _Optional[str] = ..., record_id: _Optional[str] = ..., account_id: _Optional[str] = ..., service_type: _Optional[str] = ..., quantity: _Optional[str] = ..., started_at: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    rerated_at: str
+    def __init__(self, source: _Optional[str] = ..., record_id: _Optional[str] = ..., account_id: _Optional[str] = ..., service_type: _Optional[str] = ..., quantity: _Optional[str] = ..., started_at: _Optional[str] = ..., reason: _Optional[str] = ..., rerated_at: _Optional[str] = ...) -> None: ...
 
 class ListUnratedRecordsResponse(_message.Message):
     __slots__ = ("records", "next_page_token")
@@ -563,6 +565,33 @@ class ListUnratedRecordsResponse(_message.Message):
     records: _containers.RepeatedCompositeFieldContainer[UnratedRecord]
     next_page_token: str
     def __init__(self, records: _Optional[_Iterable[_Union[UnratedRecord, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class CountUnratedRecordsRequest(_message.Message):
+    __slots__ = ("tenant_id", "account_id", "period_start", "period_end")
+    TENANT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_START_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_END_FIELD_NUMBER: _ClassVar[int]
+    tenant_id: str
+    account_id: str
+    period_start: _timestamp_pb2.Timestamp
+    period_end: _timestamp_pb2.Timestamp
+    def __init__(self, tenant_id: _Optional[str] = ..., account_id: _Optional[str] = ..., period_start: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., period_end: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CountUnratedRecordsResponse(_message.Message):
+    __slots__ = ("by_reason", "total")
+    class ByReasonEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    BY_REASON_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    by_reason: _containers.ScalarMap[str, int]
+    total: int
+    def __init__(self, by_reason: _Optional[_Mapping[str, int]] = ..., total: _Optional[int] = ...) -> None: ...
 
 class RerateRequest(_message.Message):
     __slots__ = ("tenant_id", "account_id", "period_start", "period_end")

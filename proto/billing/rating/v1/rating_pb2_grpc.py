@@ -80,6 +80,11 @@ class RatingServiceStub:
                 request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsRequest.SerializeToString,
                 response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsResponse.FromString,
                 _registered_method=True)
+        self.CountUnratedRecords = channel.unary_unary(
+                '/billing.rating.v1.RatingService/CountUnratedRecords',
+                request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.CountUnratedRecordsRequest.SerializeToString,
+                response_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.CountUnratedRecordsResponse.FromString,
+                _registered_method=True)
         self.DescribeAllowances = channel.unary_unary(
                 '/billing.rating.v1.RatingService/DescribeAllowances',
                 request_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.DescribeAllowancesRequest.SerializeToString,
@@ -185,6 +190,14 @@ class RatingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CountUnratedRecords(self, request, context):
+        """How many of an account's records started in [period_start, period_end) are still unrated (a
+        re-rating has not priced them since), by reason.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def DescribeAllowances(self, request, context):
         """Each allowance of the rating cycles (calendar months in the account's timezone) that a usage
         selection's period overlaps: how much was included, how much the cycle's parts numbered up to the
@@ -278,6 +291,11 @@ def add_RatingServiceServicer_to_server(servicer, server):
                     servicer.ListUnratedRecords,
                     request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsRequest.FromString,
                     response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsResponse.SerializeToString,
+            ),
+            'CountUnratedRecords': grpc.unary_unary_rpc_method_handler(
+                    servicer.CountUnratedRecords,
+                    request_deserializer=billing_dot_rating_dot_v1_dot_rating__pb2.CountUnratedRecordsRequest.FromString,
+                    response_serializer=billing_dot_rating_dot_v1_dot_rating__pb2.CountUnratedRecordsResponse.SerializeToString,
             ),
             'DescribeAllowances': grpc.unary_unary_rpc_method_handler(
                     servicer.DescribeAllowances,
@@ -554,6 +572,33 @@ class RatingService:
             '/billing.rating.v1.RatingService/ListUnratedRecords',
             billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsRequest.SerializeToString,
             billing_dot_rating_dot_v1_dot_rating__pb2.ListUnratedRecordsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CountUnratedRecords(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/billing.rating.v1.RatingService/CountUnratedRecords',
+            billing_dot_rating_dot_v1_dot_rating__pb2.CountUnratedRecordsRequest.SerializeToString,
+            billing_dot_rating_dot_v1_dot_rating__pb2.CountUnratedRecordsResponse.FromString,
             options,
             channel_credentials,
             insecure,
