@@ -76,21 +76,21 @@ def account_body(plan_id: str, n: int = 0, **extra: Any) -> dict[str, Any]:
             "address_lines": [f"{n + 1} Example Road", "London", "N1 9GU"], **extra}
 
 
-def usage_records(account_id: str) -> list[dict[str, Any]]:
-    """Two calls, three messages and a data session mid last month."""
+def usage_records(account_id: str, noon: datetime = NOON) -> list[dict[str, Any]]:
+    """Two calls, three messages and a data session mid last month (or on another day at noon)."""
     def record(key: str, service_type: str, quantity: str, unit: str, minutes: int) -> dict[str, Any]:
         """One record, `minutes` after noon."""
         return {"record_id": f"{account_id[:8]}-{key}", "source": "e2e-switch",
                 "account_id": account_id, "service_type": service_type, "quantity": quantity,
-                "unit": unit, "started_at": (NOON + timedelta(minutes=minutes)).isoformat()}
+                "unit": unit, "started_at": (noon + timedelta(minutes=minutes)).isoformat()}
 
     return [record("v1", "voice", "125", "second", 0), record("v2", "voice", "61", "second", 5),
             record("s1", "sms", "3", "message", 10), record("d1", "data", "5000000", "byte", 15)]
 
 
-async def wait_rated(api: httpx.AsyncClient, account_id: str, records: int) -> None:
+async def wait_rated(api: httpx.AsyncClient, account_id: str, records: int, day: date = USAGE_DAY) -> None:
     """Poll until rating has priced that many records of the account on the usage day."""
-    window = {"start": f"{USAGE_DAY}T00:00:00Z", "end": f"{USAGE_DAY + timedelta(days=1)}T00:00:00Z"}
+    window = {"start": f"{day}T00:00:00Z", "end": f"{day + timedelta(days=1)}T00:00:00Z"}
 
     async def rated() -> bool:
         response = await api.get(f"/v1/accounts/{account_id}/rated-usage", params=window)
@@ -404,3 +404,32 @@ async def test_voiding_an_invoice_keeps_its_number_used(stack: Stack) -> None:
         assert voided["number"] == invoice["number"]
         assert (await created(api.get(f"/v1/invoices/{invoice['invoice_id']}")))["status"] == "void"
         refused(await api.post(path, json={"reason": "again"}), (409,))
+
+
+async def test_a_voided_invoices_usage_and_fee_are_billed_again_on_the_next_invoice(stack: Stack) -> None:
+    tenant = stack.create_tenant("Re-billing Telco")
+    earlier_day = EARLIER_START + timedelta(days=14)
+    async with stack.client(tenant["api_key"]) as api:
+        plan_id = await new_plan(api, "Home Fibre", "12.34", prices=PRICES)
+        account_id = (await created(api.post("/v1/accounts", json=account_body(
+            plan_id, start_date=EARLIER_START.isoformat()))))["account_id"]
+        records = usage_records(account_id, datetime.combine(earlier_day, time(12), UTC))
+        await created(api.post("/v1/usage/batches", json={"records": records}))
+        await wait_rated(api, account_id, 4, earlier_day)
+        await created(api.post("/v1/bill-runs", json={"bill_date": PERIOD_START.isoformat()}))
+        first = await only_invoice(api, account_id, PERIOD_START)
+        usage = {line["service_type"]: amount(line) for line in first["lines"] if line["kind"] == "usage"}
+        assert set(usage) == {"voice", "sms", "data"}
+        await created(api.post(f"/v1/invoices/{first['invoice_id']}/void", json={"reason": "wrong address"}))
+
+        await created(api.post("/v1/bill-runs", json={"bill_date": BILL_DATE.isoformat()}))
+        second = await only_invoice(api, account_id)
+
+    again = {line["service_type"]: amount(line) for line in second["lines"] if line["kind"] == "prior_period"}
+    assert again == usage
+    assert all(line["record_count"] for line in second["lines"] if line["kind"] == "prior_period")
+    fees = sorted((line["covers_start"], amount(line))
+                  for line in second["lines"] if line["kind"] == "recurring")
+    cycles = (EARLIER_START, PERIOD_START, BILL_DATE)
+    assert fees == [(start.isoformat(), Decimal("12.34")) for start in cycles]
+    assert lines_sum(second) == amount(second["total"])
