@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+import orjson
 
 from kernel.eventstore import to_jsonable
 from kernel.money import Money
@@ -27,20 +28,32 @@ def document_content(
     invoice: Invoice, number: str, issue_date: date | None, due_date: date | None
 ) -> dict[str, Any]:
     """What the issued invoice says: parties, period, lines and totals (not payments)."""
-    return to_jsonable({
+    return {
         "number": number, "issue_date": issue_date, "due_date": due_date,
         "period_start": invoice.period_start, "period_end": invoice.period_end,
         "account_id": invoice.account_id, "account_name": invoice.account_name,
         "billing_email": invoice.billing_email, "details": invoice.details,
         "currency": invoice.currency, "lines": invoice.lines, "subtotal": invoice.subtotal,
         "tax_total": invoice.tax_total, "total": invoice.total,
-    })
+    }
 
 
 def digest(content: dict[str, Any]) -> str:
-    """SHA-256 of the content's canonical JSON (sorted keys, no spaces)."""
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    """SHA-256 of the content's canonical JSON: sorted keys, no spaces, UTF-8, values as the event
+    envelope writes them (kernel.eventstore.to_jsonable: Money as {amount, currency}, decimals as
+    strings, dates ISO 8601); the bytes are those of json.dumps(..., ensure_ascii=False)."""
+    return hashlib.sha256(orjson.dumps(content, default=canonical, option=CANONICAL)).hexdigest()
+
+
+CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+"""Dates and instants go through `canonical` (isoformat), as to_jsonable writes them."""
+
+
+def canonical(value: Any) -> Any:
+    """What orjson cannot write itself, written as to_jsonable writes it."""
+    if isinstance(value, Money | Decimal | date):
+        return to_jsonable(value)
+    raise TypeError(f"{type(value).__name__} is not part of a document's content")
 
 
 def invoice_digest(invoice: Invoice) -> str:

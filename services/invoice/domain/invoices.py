@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -145,9 +146,14 @@ class Invoice(TenantAggregate):
         self.credited_by_line: dict[int, Money] = {}
         self.void_reason = ""
 
+    @cached_property
+    def line_items(self) -> tuple[InvoiceLine, ...]:
+        """The lines as value objects, read once (lines never change after the draft)."""
+        return tuple(InvoiceLine.from_dict(line) for line in self.lines)
+
     def invoice_lines(self) -> list[InvoiceLine]:
         """The lines as value objects."""
-        return [InvoiceLine.from_dict(line) for line in self.lines]
+        return list(self.line_items)
 
     @property
     def total(self) -> Money:
@@ -157,14 +163,12 @@ class Invoice(TenantAggregate):
     @property
     def tax_total(self) -> Money:
         """The tax lines, included or not."""
-        return total([line.amount for line in self.invoice_lines() if line.kind in TAX_KINDS],
-                     self.currency)
+        return total([line.amount for line in self.line_items if line.kind in TAX_KINDS], self.currency)
 
     @property
     def subtotal(self) -> Money:
         """The lines before tax."""
-        return total([line.amount for line in self.invoice_lines() if line.kind not in TAX_KINDS],
-                     self.currency)
+        return total([line.amount for line in self.line_items if line.kind not in TAX_KINDS], self.currency)
 
     @property
     def amount_due(self) -> Money:
