@@ -46,6 +46,12 @@ SUBSCRIPTIONS = (
                  "notify-dunning-reminded"),
     Subscription(NotificationKind.ACCOUNT_SUSPENDED, "events.payment.Dunning.Suspended",
                  "notify-dunning-suspended"),
+    Subscription(NotificationKind.QUERY_AWAITING_CUSTOMER, "events.support.Query.CustomerAsked",
+                 "notify-query-customer-asked"),
+    Subscription(NotificationKind.QUERY_RESOLVED, "events.support.Query.Resolved",
+                 "notify-query-resolved"),
+    Subscription(NotificationKind.QUERY_REJECTED, "events.support.Query.Rejected",
+                 "notify-query-rejected"),
 )
 SUBSCRIPTION_OF = {subscription.kind: subscription for subscription in SUBSCRIPTIONS}
 
@@ -77,6 +83,19 @@ def money(data: Data, key: str) -> Money:
         return Money.of(value["amount"], value["currency"])
     except MoneyError as error:
         raise ValueError(f"{key}: {error}") from None
+
+
+def required_text(data: Data, key: str) -> str:
+    """A string field that must say something."""
+    value = text(data, key)
+    if not value.strip():
+        raise ValueError(f"{key} must not be empty")
+    return value
+
+
+def optional_money(data: Data, key: str) -> Money | None:
+    """A {amount, currency} field that may be missing or null."""
+    return None if data.get(key) is None else money(data, key)
 
 
 def invoice_list(data: Data, key: str) -> tuple[UUID, ...]:
@@ -149,12 +168,49 @@ def dunning_suspended(aggregate_id: UUID, data: Data) -> Parsed:
     return UUID(data["account_id"]), invoice_list(data, "invoice_ids"), facts
 
 
+def query_customer_asked(aggregate_id: UUID, data: Data) -> Parsed:
+    """author, body, written_at; the query (the aggregate) names the account, read later."""
+    return None, (), EventFacts(question=required_text(data, "body"))
+
+
+RESOLUTION_OUTCOMES = ("explained", "credit_note", "adjustment")
+
+
+def outcome(data: Data) -> str:
+    """How the query was resolved: one of RESOLUTION_OUTCOMES."""
+    value = text(data, "outcome")
+    if value not in RESOLUTION_OUTCOMES:
+        raise ValueError(f"outcome must be one of {', '.join(RESOLUTION_OUTCOMES)}")
+    return value
+
+
+def query_resolved(aggregate_id: UUID, data: Data) -> Parsed:
+    """outcome, note, credit_note_number, amount (null when explained), decided_by, decided_at."""
+    resolution = outcome(data)
+    amount = optional_money(data, "amount")
+    number = text(data, "credit_note_number")
+    if resolution != "explained" and amount is None:
+        raise ValueError(f"a {resolution} outcome needs its amount")
+    if resolution == "credit_note" and not number:
+        raise ValueError("a credit_note outcome needs its credit_note_number")
+    return None, (), EventFacts(amount=amount, outcome=resolution, note=required_text(data, "note"),
+                                credit_note_number=number)
+
+
+def query_rejected(aggregate_id: UUID, data: Data) -> Parsed:
+    """reason, decided_by, decided_at."""
+    return None, (), EventFacts(note=required_text(data, "reason"))
+
+
 PARSERS: dict[NotificationKind, Callable[[UUID, Data], Parsed]] = {
     NotificationKind.INVOICE_ISSUED: invoice_finalized,
     NotificationKind.PAYMENT_RECEIVED: payment_succeeded,
     NotificationKind.PAYMENT_FAILED: payment_failed,
     NotificationKind.DUNNING_REMINDER: dunning_reminded,
     NotificationKind.ACCOUNT_SUSPENDED: dunning_suspended,
+    NotificationKind.QUERY_AWAITING_CUSTOMER: query_customer_asked,
+    NotificationKind.QUERY_RESOLVED: query_resolved,
+    NotificationKind.QUERY_REJECTED: query_rejected,
 }
 
 

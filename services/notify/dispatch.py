@@ -23,6 +23,8 @@ from services.notify.domain import (
     Delivery,
     InvalidEmailAddressError,
     InvoiceNotFoundError,
+    QueryNotFoundError,
+    SupportUnavailableError,
     check_email_address,
 )
 from services.notify.emails import MailBouncedError, Mailer, TransientMailError
@@ -83,11 +85,12 @@ class Dispatcher:
         now = self.clock.now()
         if isinstance(error, InvalidEmailAddressError):
             return delivery.refused(INVALID_EMAIL, now)
-        if isinstance(error, TemplateRenderError | AccountNotFoundError | InvoiceNotFoundError):
+        if isinstance(error, TemplateRenderError | AccountNotFoundError | InvoiceNotFoundError
+                      | QueryNotFoundError):
             return delivery.refused(error.reason, now)
         if isinstance(error, MailBouncedError):
             return delivery.bounced(error.reply, now)
-        if isinstance(error, TransientMailError | BillingUnavailableError):
+        if isinstance(error, TransientMailError | BillingUnavailableError | SupportUnavailableError):
             return self.retry_later(delivery, error.reason, now)
         log.exception("unexpected failure sending delivery %s", delivery.delivery_id)
         return self.retry_later(delivery, f"internal_error: {type(error).__name__}: {error}", now)

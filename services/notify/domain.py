@@ -61,6 +61,22 @@ class BillingUnavailableError(UnavailableError):
         self.reason = f"invoice_service_unavailable: {detail}"
 
 
+class QueryNotFoundError(NotFoundError):
+    """The support service has no such billing query for this tenant."""
+
+    def __init__(self, query_id: object) -> None:
+        super().__init__(f"query {query_id} not found")
+        self.reason = f"query_not_found: {query_id}"
+
+
+class SupportUnavailableError(UnavailableError):
+    """The support service did not answer (or none is configured); a later attempt may succeed."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"support service unavailable: {detail}")
+        self.reason = f"support_service_unavailable: {detail}"
+
+
 def is_valid_email_address(address: str) -> bool:
     """True for an ASCII addr-spec with a dot-atom local part and a DNS domain."""
     local, _, _ = address.rpartition("@")

@@ -1,4 +1,4 @@
-"""The events customers are told about: five kinds, and what notify keeps of each."""
+"""The events customers are told about: eight kinds, and what notify keeps of each."""
 
 from __future__ import annotations
 
@@ -22,10 +22,17 @@ class NotificationKind(Enum):
     PAYMENT_FAILED = "payment_failed"
     DUNNING_REMINDER = "dunning_reminder"
     ACCOUNT_SUSPENDED = "account_suspended"
+    QUERY_AWAITING_CUSTOMER = "query_awaiting_customer"
+    QUERY_RESOLVED = "query_resolved"
+    QUERY_REJECTED = "query_rejected"
 
 
 ATTACHING_KINDS = frozenset({NotificationKind.INVOICE_ISSUED, NotificationKind.DUNNING_REMINDER})
 """Kinds whose email carries the PDFs of the invoices it is about."""
+
+QUERY_KINDS = frozenset({NotificationKind.QUERY_AWAITING_CUSTOMER, NotificationKind.QUERY_RESOLVED,
+                         NotificationKind.QUERY_REJECTED})
+"""Kinds about a billing query (the aggregate); its account and invoice are read from the query."""
 
 
 def kind_from_text(text: str, field_name: str = "kind") -> NotificationKind:
@@ -38,7 +45,8 @@ def kind_from_text(text: str, field_name: str = "kind") -> NotificationKind:
 
 @dataclass(frozen=True)
 class EventFacts:
-    """What an event says beyond whose it is; amount is the payment or the amount overdue."""
+    """What an event says beyond whose it is; amount is the payment, the amount overdue, or a
+    query's credit note total or adjustment; note is the agent's resolution note or rejection reason."""
 
     amount: Money | None = None
     method: str = ""
@@ -47,6 +55,10 @@ class EventFacts:
     episode: str = ""
     step: int = 0
     days_overdue: int = 0
+    question: str = ""
+    outcome: str = ""
+    note: str = ""
+    credit_note_number: str = ""
 
 
 @dataclass(frozen=True)

@@ -61,14 +61,18 @@ def account_from_proto(message: invoice_pb2.Account) -> AccountContact:
                           message.details.locale)
 
 
-async def ask(call: Callable[[], Awaitable[Answer]], not_found: NotFoundError) -> Answer:
-    """One call: NOT_FOUND raises not_found, any other failure BillingUnavailableError."""
+async def ask(
+    call: Callable[[], Awaitable[Answer]], not_found: NotFoundError,
+    unavailable: Callable[[str], Exception] = BillingUnavailableError,
+) -> Answer:
+    """One call: NOT_FOUND raises not_found, any other failure `unavailable` (the invoice
+    service's BillingUnavailableError unless told)."""
     try:
         return await call()
     except grpc.aio.AioRpcError as error:
         if error.code() == grpc.StatusCode.NOT_FOUND:
             raise not_found from None
-        raise BillingUnavailableError(f"{error.code().name}: {error.details()}") from None
+        raise unavailable(f"{error.code().name}: {error.details()}") from None
 
 
 class GrpcBillingSource:

@@ -14,6 +14,7 @@ from kernel.runtime import Lifecycle, bootstrap_process
 from services.notify.invoices import GrpcBillingSource
 from services.notify.mailer import SmtpMailer
 from services.notify.printing.wiring import start_printing
+from services.notify.queries import GrpcQuerySource
 from services.notify.settings import Settings
 from services.notify.sql import DDL
 from services.notify.webhooks.wiring import start_webhooks
@@ -24,6 +25,8 @@ POOL_HEADROOM = 8
 """Connections besides the sender lanes' (each holds one while it sends): consumers and the API."""
 PDF_ANSWER_BYTES = 32 * 1024 * 1024
 """Invoice PDFs come back in one gRPC answer; allow more than gRPC's 4 MiB default."""
+QUERY_ANSWER_BYTES = 16 * 1024 * 1024
+"""A query comes back with its thread (up to 200 comments of 10,000 characters)."""
 
 
 async def main() -> None:
@@ -33,10 +36,12 @@ async def main() -> None:
     pool = await create_pool(settings.database_url, max_size=settings.mail_send_lanes + POOL_HEADROOM)
     await ensure_schema(pool, SERVICE, DDL)
     invoice_channel = channel(settings.invoice_grpc, max_receive_bytes=PDF_ANSWER_BYTES)
+    support_channel = channel(settings.support_grpc, max_receive_bytes=QUERY_ANSWER_BYTES)
     rules = SendingRules(settings.mail_from, settings.retry_policy, settings.mail_send_lanes,
                          settings.mail_poll_seconds)
     email = wire_email(pool, GrpcBillingSource(invoice_channel),
-                       SmtpMailer(settings.smtp, settings.smtp_timeout_seconds), SystemClock(), rules)
+                       SmtpMailer(settings.smtp, settings.smtp_timeout_seconds), SystemClock(), rules,
+                       queries=GrpcQuerySource(support_channel))
     nc = await connect(settings.nats_url, SERVICE)
     js = nc.jetstream()
     await ensure_stream(js, EVENTS_STREAM)
@@ -46,6 +51,7 @@ async def main() -> None:
     lifecycle.start_worker(email.worker.run)
     lifecycle.on_shutdown(nc.drain)
     lifecycle.on_shutdown(lambda: invoice_channel.close(None))
+    lifecycle.on_shutdown(lambda: support_channel.close(None))
     lifecycle.on_shutdown(pool.close)
     webhooks = await start_webhooks(pool, js, lifecycle)
     printing = await start_printing(pool, js, invoice_channel, lifecycle)

@@ -13,10 +13,12 @@ from services.notify.retries import RetryPolicy
 
 
 class Settings(ServiceSettings):
-    """Notify settings: the shared ones plus the invoice service, the SMTP server, the sender,
-    and how emails are retried."""
+    """Notify settings: the shared ones plus the invoice and support services, the SMTP server,
+    the sender, and how emails are retried."""
 
     invoice_grpc: str = Field(description="host:port of the invoice service's gRPC server")
+    support_grpc: str = Field(default="127.0.0.1:50056",
+                              description="host:port of the support service's gRPC server")
     smtp_url: str = Field(
         description="smtp://[user:pass@]host[:port][?starttls=true] or smtps://... to send mail"
     )
@@ -37,10 +39,11 @@ class Settings(ServiceSettings):
 
     @model_validator(mode="after")
     def check_notify_settings(self) -> Settings:
-        """The invoice address is host:port, the SMTP URL parses, the sender is an address,
-        the retry delays are in order."""
-        if ":" not in self.invoice_grpc:
-            raise ValueError(f"invoice_grpc must be host:port, got {self.invoice_grpc!r}")
+        """The invoice and support addresses are host:port, the SMTP URL parses, the sender is
+        an address, the retry delays are in order."""
+        for name, address in (("invoice_grpc", self.invoice_grpc), ("support_grpc", self.support_grpc)):
+            if ":" not in address:
+                raise ValueError(f"{name} must be host:port, got {address!r}")
         endpoint = parse_smtp_url(self.smtp_url)
         if endpoint.username is not None:
             self.check_secret("SMTP_URL password", endpoint.password or "")

@@ -1,4 +1,5 @@
-"""What notify reads from the invoice service to write an email, and the port it reads through."""
+"""What notify reads from the invoice and support services to write an email, and the ports it
+reads through."""
 
 from __future__ import annotations
 
@@ -61,4 +62,22 @@ class BillingSource(Protocol):
 
     async def invoice_pdf(self, tenant_id: UUID, invoice_id: UUID) -> Attachment:
         """The invoice rendered as a PDF in its locale."""
+        ...
+
+
+@dataclass(frozen=True)
+class QuerySummary:
+    """What an email says about a billing query: whose it is, what it is about."""
+
+    query_id: UUID
+    account_id: UUID
+    invoice_id: UUID | None
+    subject: str
+
+
+class QuerySource(Protocol):
+    """The support service as notify sees it; raises the named not-found and unavailable errors."""
+
+    async def get_query(self, tenant_id: UUID, query_id: UUID) -> QuerySummary:
+        """The query; QueryNotFoundError when there is none."""
         ...

@@ -68,19 +68,22 @@ def facts_to_json(facts: EventFacts) -> str:
     return json.dumps({
         "amount": amount, "method": facts.method, "provider_ref": facts.provider_ref,
         "failure_reason": facts.failure_reason, "episode": facts.episode, "step": facts.step,
-        "days_overdue": facts.days_overdue,
+        "days_overdue": facts.days_overdue, "question": facts.question, "outcome": facts.outcome,
+        "note": facts.note, "credit_note_number": facts.credit_note_number,
     })
 
 
 def facts_from_json(text: str) -> EventFacts:
-    """Stored facts as the domain's."""
+    """Stored facts as the domain's (rows stored before the query kinds lack their fields)."""
     stored: dict[str, Any] = json.loads(text)
     amount = stored["amount"]
     return EventFacts(
         amount=Money.of(amount["amount"], amount["currency"]) if amount else None,
         method=stored["method"], provider_ref=stored["provider_ref"],
         failure_reason=stored["failure_reason"], episode=stored["episode"], step=stored["step"],
-        days_overdue=stored["days_overdue"],
+        days_overdue=stored["days_overdue"], question=stored.get("question", ""),
+        outcome=stored.get("outcome", ""), note=stored.get("note", ""),
+        credit_note_number=stored.get("credit_note_number", ""),
     )
 
 

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kernel.money import Money
 from services.notify.events import CustomerEvent, NotificationKind
 from services.notify.formatting import Formats
-from services.notify.sources import AccountContact, InvoiceLine, InvoiceSummary
+from services.notify.sources import AccountContact, InvoiceLine, InvoiceSummary, QuerySummary
 
 Variables = dict[str, Any]
 
@@ -37,12 +38,14 @@ class InvoiceView:
 
 @dataclass(frozen=True)
 class EmailFacts:
-    """Everything an email is written from: the event, the account, its invoices, the files."""
+    """Everything an email is written from: the event, the account, its invoices, the files, and
+    the billing query the event is about (for the query kinds)."""
 
     event: CustomerEvent
     account: AccountContact
     invoices: tuple[InvoiceSummary, ...] = ()
     attachment_names: tuple[str, ...] = ()
+    query: QuerySummary | None = None
 
 
 def line_view(line: InvoiceLine, formats: Formats) -> LineView:
@@ -110,12 +113,52 @@ def dunning_reminder(facts: EmailFacts, formats: Formats) -> Variables:
     return {**overdue(facts, formats), "reminder_step": facts.event.facts.step}
 
 
+def query_about(facts: EmailFacts, formats: Formats) -> Variables:
+    """The query: its subject, its id, and the number of the invoice it is about ("" when none)."""
+    if facts.query is None:
+        raise ValueError(f"an email of kind {facts.event.kind.value} needs its query")
+    return {
+        "query_id": str(facts.query.query_id), "query_subject": facts.query.subject,
+        "invoice_number": facts.invoices[0].number if facts.invoices else "",
+    }
+
+
+def query_awaiting_customer(facts: EmailFacts, formats: Formats) -> Variables:
+    """The query, and what the agent asks the customer."""
+    return {**query_about(facts, formats), "question": facts.event.facts.question}
+
+
+def magnitude(money: Money | None) -> Money | None:
+    """An amount without its sign."""
+    return -money if money is not None and money.amount < 0 else money
+
+
+def query_resolved(facts: EmailFacts, formats: Formats) -> Variables:
+    """The query and its outcome: explained, credit_note (number, amount) or adjustment (amount,
+    and whether it is a credit on the next invoice rather than a charge)."""
+    told = facts.event.facts
+    return {
+        **query_about(facts, formats), "outcome": told.outcome, "note": told.note,
+        "credit_note_number": told.credit_note_number, "amount": formats.money(magnitude(told.amount)),
+        "adjustment_is_credit": told.outcome == "adjustment" and told.amount is not None
+        and told.amount.amount < 0,
+    }
+
+
+def query_rejected(facts: EmailFacts, formats: Formats) -> Variables:
+    """The query, and why it was rejected."""
+    return {**query_about(facts, formats), "reason": facts.event.facts.note}
+
+
 BUILDERS: dict[NotificationKind, Callable[[EmailFacts, Formats], Variables]] = {
     NotificationKind.INVOICE_ISSUED: invoice_issued,
     NotificationKind.PAYMENT_RECEIVED: payment,
     NotificationKind.PAYMENT_FAILED: payment_failed,
     NotificationKind.DUNNING_REMINDER: dunning_reminder,
     NotificationKind.ACCOUNT_SUSPENDED: overdue,
+    NotificationKind.QUERY_AWAITING_CUSTOMER: query_awaiting_customer,
+    NotificationKind.QUERY_RESOLVED: query_resolved,
+    NotificationKind.QUERY_REJECTED: query_rejected,
 }
 
 

@@ -17,7 +17,7 @@ from services.notify.dispatch import Dispatcher
 from services.notify.emails import Mailer
 from services.notify.grpc_api import NotifyServicer
 from services.notify.retries import RetryPolicy
-from services.notify.sources import BillingSource
+from services.notify.sources import BillingSource, QuerySource
 from services.notify.sql import PostgresDeliveryLog
 from services.notify.sql_templates import PostgresTemplateStore
 from services.notify.template_book import TemplateBook
@@ -56,12 +56,12 @@ class EmailPart:
 
 def wire_email(
     pool: asyncpg.Pool, billing: BillingSource, mailer: Mailer, clock: Clock, rules: SendingRules,
-    jitter: random.Random | None = None,
+    jitter: random.Random | None = None, queries: QuerySource | None = None,
 ) -> EmailPart:
-    """The email part over a PostgreSQL pool, the invoice service and a mail server."""
+    """The email part over a PostgreSQL pool, the invoice and support services and a mail server."""
     deliveries = PostgresDeliveryLog(pool)
     templates = TemplateBook(PostgresTemplateStore(pool), clock)
-    writer = EmailWriter(billing, templates, rules.sender)
+    writer = EmailWriter(billing, templates, rules.sender, queries)
     dispatcher = Dispatcher(deliveries, writer, mailer, clock, rules.policy, jitter)
     worker = DeliveryWorker(dispatcher, rules.lanes, rules.poll_seconds)
     notifier = Notifier(deliveries, clock, on_queued=worker.wake)

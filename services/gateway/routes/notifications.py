@@ -14,7 +14,8 @@ from services.gateway.models import Strict, jsonable
 
 router = APIRouter(prefix="/v1", tags=["notifications"])
 
-KIND_PATH = "invoice_issued, payment_received, payment_failed, dunning_reminder or account_suspended"
+KIND_PATH = ("invoice_issued, payment_received, payment_failed, dunning_reminder, account_suspended,"
+             " query_awaiting_customer, query_resolved or query_rejected")
 LOCALE_PATH = "a Babel locale such as en, de, de_AT"
 
 
