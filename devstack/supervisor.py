@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import ctypes
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,14 +17,19 @@ from typing import IO
 
 log = logging.getLogger(__name__)
 
-PR_SET_PDEATHSIG = 1
 RESTART_BACKOFF_SECONDS = 1.0
 
 
-def die_with_parent() -> None:
-    """In the child: receive SIGTERM when the supervisor dies, so no process is orphaned."""
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+def dying_with_parent(argv: list[str]) -> list[str]:
+    """The command run so that it gets SIGTERM when the thread that started it dies (no orphans).
+
+    util-linux's setpriv sets the parent-death signal and execs the command, so the child runs no
+    Python between fork and exec: a preexec_fn did, and in a process with gRPC threads (a test run)
+    gRPC's fork handlers then broke the child now and then ("exited during start-up"). Without
+    setpriv the command runs as it is; only a supervisor killed with SIGKILL leaves it behind.
+    """
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "TERM", "--", *argv] if setpriv else argv
 
 
 @dataclass
@@ -64,11 +69,10 @@ class Supervisor:
         spec.ready_file.unlink(missing_ok=True)
         env = {**os.environ, **spec.env, "READY_FILE": str(spec.ready_file)}
         process = subprocess.Popen(
-            [sys.executable, "-m", spec.module],
+            dying_with_parent([sys.executable, "-m", spec.module]),
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            preexec_fn=die_with_parent,
         )
         supervised = Supervised(spec, process)
         previous = self.services.get(spec.name)
