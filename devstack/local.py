@@ -49,7 +49,8 @@ class NatsStartError(RuntimeError):
 
 
 class LocalNats:
-    """A nats-server with JetStream; port 0 picks a free port."""
+    """A nats-server with JetStream; port 0 picks a free port. It runs in a session of its own, so a
+    Ctrl-C at the terminal reaches the services first and they drain before it is stopped."""
 
     def __init__(self, data_dir: Path, port: int = 0) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -80,6 +81,7 @@ class LocalNats:
             ]),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         return self._wait_for_url(ports_dir, log_file)
 
