@@ -255,8 +255,15 @@ async def test_a_matching_event_is_posted_signed_once_even_when_published_again(
     async def two_received() -> bool:
         return len(receiver.requests) >= 2
 
+    async def both_settled() -> bool:
+        """The sender records each outcome after the receiver has answered, so a request received
+        is not yet a delivery recorded."""
+        found = await stack.deliveries(tenant, created.endpoint.endpoint_id)
+        return len(found) == 2 and all(d.status != "pending" for d in found)
+
     await eventually(two_received, "two deliveries")
     await eventually(stack.consumed_everything, "every event acked")
+    await eventually(both_settled, "both outcomes recorded")
     deliveries = await stack.deliveries(tenant, created.endpoint.endpoint_id)
     assert sorted(d.event_id for d in deliveries) == ["invoice:1", "payment:4"]
     assert len(receiver.requests) == 2
