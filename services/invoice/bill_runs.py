@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -39,6 +40,7 @@ READ_CHUNK = 1000
 SAVE_ATTEMPTS = 10
 """Tries of a save that races another run of the same bill date (each loss means it progressed)."""
 PAYMENT_TERMS_DAYS = 14
+State = TypeVar("State")
 
 
 @dataclass
@@ -58,6 +60,23 @@ class RunWriter:
     tenant_id: UUID
     bill_run: BillRun
     numbering: InvoiceNumbering
+
+
+async def until_saved(state: State, save: Callable[[State], None], reread: Callable[[State], State]) -> State:
+    """Save the state (in a thread); when a racing run saved first (IntegrityError), read it again
+    and redo, up to SAVE_ATTEMPTS times. The state as saved."""
+    attempt = 1
+    while True:
+        try:
+            await asyncio.to_thread(save, state)
+        except IntegrityError:
+            if attempt == SAVE_ATTEMPTS:
+                raise
+            attempt += 1
+            log.warning("bill run save conflicted; retrying (attempt %s)", attempt)
+            state = await asyncio.to_thread(reread, state)
+            continue
+        return state
 
 
 class BillRunner:
@@ -174,18 +193,11 @@ class BillRunner:
 
     async def _changed(self, bill_run: BillRun, change: Callable[[BillRun], None]) -> BillRun:
         """The run changed and saved; when a racing run saved it meanwhile, read again and redo."""
-        attempt = 1
-        while True:
-            change(bill_run)
-            try:
-                await asyncio.to_thread(self.app.save, bill_run)
-            except IntegrityError:
-                if attempt == SAVE_ATTEMPTS:
-                    raise
-                attempt += 1
-                bill_run = await asyncio.to_thread(self.app.get_bill_run, bill_run.tenant_id, bill_run.id)
-                continue
-            return bill_run
+        def save(run: BillRun) -> None:
+            change(run)
+            self.app.save(run)
+
+        return await until_saved(bill_run, save, lambda run: self.app.get_bill_run(run.tenant_id, run.id))
 
     def _writer(self, tenant_id: UUID, bill_run: BillRun) -> RunWriter:
         """The run and the tenant's numbering as stored now, for the next batches."""
@@ -197,20 +209,16 @@ class BillRunner:
         When another run saved some of these invoices first, or numbered invoices meanwhile, the
         run and the numbering are read again and the batch is redone without the invoiced ones.
         """
-        attempt = 1
-        while True:
-            try:
-                await asyncio.to_thread(self._issue_and_save, writer, today, drafts)
-            except IntegrityError:
-                if attempt == SAVE_ATTEMPTS:
-                    raise
-                attempt += 1
-                log.warning("bill run batch conflicted; retrying (attempt %s)", attempt)
-                writer = await asyncio.to_thread(self._reread, writer)
-                drafts = await asyncio.to_thread(self._not_yet_invoiced, writer.tenant_id, drafts)
-                continue
-            self.on_saved()
-            return writer
+        def save(batch: tuple[RunWriter, list[Draft]]) -> None:
+            self._issue_and_save(batch[0], today, batch[1])
+
+        def reread(batch: tuple[RunWriter, list[Draft]]) -> tuple[RunWriter, list[Draft]]:
+            fresh = self._reread(batch[0])
+            return fresh, self._not_yet_invoiced(fresh.tenant_id, batch[1])
+
+        writer, _ = await until_saved((writer, drafts), save, reread)
+        self.on_saved()
+        return writer
 
     def _reread(self, writer: RunWriter) -> RunWriter:
         return self._writer(writer.tenant_id, self.app.get_bill_run(writer.tenant_id, writer.bill_run.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -92,7 +93,7 @@ class InvoiceLine:
         )
 
 
-def invoice_total(lines: list[InvoiceLine], currency: str) -> Money:
+def invoice_total(lines: Sequence[InvoiceLine], currency: str) -> Money:
     """Every line counts except taxes the prices already include."""
     return total([line.amount for line in lines if not line.is_included_tax], currency)
 
@@ -158,7 +159,7 @@ class Invoice(TenantAggregate):
     @property
     def total(self) -> Money:
         """The sum of the rounded lines (included taxes aside): exactly what the lines add up to."""
-        return invoice_total(self.invoice_lines(), self.currency)
+        return invoice_total(self.line_items, self.currency)
 
     @property
     def tax_total(self) -> Money:

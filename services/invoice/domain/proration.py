@@ -32,11 +32,16 @@ class Coverage:
     amount: Money
 
 
+def day_share(fee: Money, days: int, cycle: Period) -> Money:
+    """The fee for so many days of the cycle, before rounding: fee x days / days in the cycle."""
+    return Money(fee.amount * days / cycle.days, fee.currency)
+
+
 def prorated(fee: Money, covers: Period, cycle: Period) -> Money:
     """The fee for the days covered: exact for a whole cycle, else by day, rounded once."""
     if covers == cycle:
         return fee
-    return Money(fee.amount * covers.days / cycle.days, fee.currency).rounded()
+    return day_share(fee, covers.days, cycle).rounded()
 
 
 def desired_coverage(

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from kernel.money import Money, total
 from services.invoice.domain.cycles import Period, periods_between
 from services.invoice.domain.invoices import InvoiceLine
+from services.invoice.domain.proration import day_share
 from services.invoice.domain.subscriptions import Discount
 from services.invoice.explaining.model import (
     DiscountTerms,
@@ -70,7 +71,7 @@ def recurring_arithmetic(line: InvoiceLine, fee: Money, cycle: Period,
     elif covers == cycle:
         value = fee.amount
     else:
-        value = unrounded(fee.amount * days / cycle.days)
+        value = unrounded(day_share(fee, days, cycle).amount)
     return RecurringArithmetic(line.plan_name, fee, cycle.start, cycle.end, covers.start, covers.end,
                                days, value, tuple(earlier))
 
