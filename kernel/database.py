@@ -7,6 +7,9 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import asyncpg
+from eventsourcing.utils import get_topic
+
+from kernel.recorder import BinaryArraysRecorder
 
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -39,6 +42,7 @@ def eventsourcing_env(database_url: str, schema: str) -> dict[str, str]:
     parts = connection_parts(database_url)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PROCESS_RECORDER_TOPIC": get_topic(BinaryArraysRecorder),
         "POSTGRES_HOST": parts["host"],
         "POSTGRES_PORT": parts["port"],
         "POSTGRES_USER": parts["user"],

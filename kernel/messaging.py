@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import nats
@@ -20,6 +20,8 @@ from kernel.telemetry import inject_headers, span_from_headers
 log = logging.getLogger(__name__)
 
 DUPLICATE_WINDOW_SECONDS = 600.0
+ACK_TIMEOUT_SECONDS = 10.0
+"""How long a batch of publishes waits for JetStream's acks before it is published again."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,36 @@ async def ensure_stream(js: JetStreamContext, stream: Stream) -> None:
         await js.add_stream(config)
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to publish once: its subject, payload, Nats-Msg-Id and the stored trace."""
+
+    subject: str
+    payload: bytes
+    msg_id: str
+    trace_headers: dict[str, str] | None = None
+
+
+async def publish_in_order(js: JetStreamContext, messages: Sequence[Outgoing]) -> None:
+    """Publish the messages in order without waiting for each ack, then wait for every ack.
+
+    Returns when JetStream stored them all (a repeat within the window counts as stored) and
+    raises otherwise; the caller then publishes the whole sequence again, which the Nats-Msg-Ids
+    make harmless. Only when one message fails and a later one does not can a subscriber see
+    them out of order (subscribers already tolerate redeliveries, which reorder too).
+    """
+    acks = []
+    try:
+        for message in messages:
+            headers = {**(message.trace_headers or inject_headers()), "Nats-Msg-Id": message.msg_id}
+            acks.append(await js.publish_async(message.subject, message.payload, headers=headers))
+        await asyncio.wait_for(asyncio.gather(*acks), ACK_TIMEOUT_SECONDS)
+    except BaseException:
+        for ack in acks:
+            ack.cancel()
+        raise
+
+
 async def publish(
     js: JetStreamContext, subject: str, payload: bytes, msg_id: str,
     trace_headers: dict[str, str] | None = None,
@@ -65,8 +97,7 @@ async def publish(
     trace_headers carry the trace of the request that stored the message (outboxes keep
     them); without them the current trace context is sent.
     """
-    headers = {**(trace_headers or inject_headers()), "Nats-Msg-Id": msg_id}
-    await js.publish(subject, payload, headers=headers)
+    await publish_in_order(js, [Outgoing(subject, payload, msg_id, trace_headers)])
 
 
 MessageHandler = Callable[[Msg], Awaitable[None]]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from abc import ABC, abstractmethod
 
@@ -12,8 +11,8 @@ import asyncpg
 from nats.js import JetStreamContext
 
 from kernel.database import check_schema_name
-from kernel.eventstore import BillingApplication, event_envelope, event_type
-from kernel.messaging import publish
+from kernel.eventstore import BillingApplication, envelope_id, envelope_json, event_type
+from kernel.messaging import Outgoing, publish_in_order
 
 log = logging.getLogger(__name__)
 
@@ -104,18 +103,20 @@ class NotificationRelay(PollingRelay):
     async def relay_once(self) -> int:
         """Publish the next batch of notifications; return how many were published."""
         start = await self.position() + 1
-        notifications = await asyncio.to_thread(
-            self.app.notification_log.select, start, RELAY_BATCH
-        )
+        messages, last = await asyncio.to_thread(self._next_messages, start)
+        await publish_in_order(self.js, messages)
+        if messages:
+            await self.save_position(last)
+        return len(messages)
+
+    def _next_messages(self, start: int) -> tuple[list[Outgoing], int]:
+        """The next notifications as messages, and the last one's id (read and converted in a
+        thread: a batch is tens of milliseconds of work the event loop should not wait on)."""
+        notifications = self.app.notification_log.select(start, RELAY_BATCH)
+        messages = []
         for notification in notifications:
             event = self.app.mapper.to_domain_event(notification)
-            envelope = event_envelope(self.service, notification.id, event)
-            await publish(
-                self.js,
-                subject_for(self.service, event_type(event)),
-                json.dumps(envelope).encode(),
-                msg_id=envelope["id"],
-            )
-        if notifications:
-            await self.save_position(notifications[-1].id)
-        return len(notifications)
+            messages.append(Outgoing(subject_for(self.service, event_type(event)),
+                                     envelope_json(self.service, notification.id, event),
+                                     envelope_id(self.service, notification.id)))
+        return messages, notifications[-1].id if notifications else start - 1

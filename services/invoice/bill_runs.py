@@ -129,8 +129,7 @@ class BillRunner:
             if index + 1 < len(chunks):
                 pending = asyncio.ensure_future(
                     self._drafts(tenant_id, bill_date, bill_run, chunks[index + 1]))
-            for first in range(0, len(drafts), self.batch_size):
-                writer = await self._save_batch(writer, today, drafts[first:first + self.batch_size])
+            writer = await self._save_chunk(writer, today, drafts)
         bill_run = await self._changed(
             writer.bill_run, lambda run: run.complete(self.clock.now(), invoices_already_present=present))
         self.on_saved()
@@ -203,21 +202,25 @@ class BillRunner:
         """The run and the tenant's numbering as stored now, for the next batches."""
         return RunWriter(tenant_id, bill_run, self.app.numbering(tenant_id))
 
-    async def _save_batch(self, writer: RunWriter, today: date, drafts: list[Draft]) -> RunWriter:
-        """Save a batch of invoices with their numbers and the run's progress, atomically.
+    async def _save_chunk(self, writer: RunWriter, today: date, drafts: list[Draft]) -> RunWriter:
+        """Save the chunk's invoices batch by batch, each with its numbers and the run's progress.
 
-        When another run saved some of these invoices first, or numbered invoices meanwhile, the
-        run and the numbering are read again and the batch is redone without the invoiced ones.
+        One thread saves the whole chunk, so a busy event loop never delays the next batch. When
+        another run saved some of these invoices first, or numbered invoices meanwhile, the run and
+        the numbering are read again and the rest is redone without the invoiced ones.
         """
-        def save(batch: tuple[RunWriter, list[Draft]]) -> None:
-            self._issue_and_save(batch[0], today, batch[1])
+        loop = asyncio.get_running_loop()
 
-        def reread(batch: tuple[RunWriter, list[Draft]]) -> tuple[RunWriter, list[Draft]]:
-            fresh = self._reread(batch[0])
-            return fresh, self._not_yet_invoiced(fresh.tenant_id, batch[1])
+        def save(chunk: tuple[RunWriter, list[Draft]]) -> None:
+            for first in range(0, len(chunk[1]), self.batch_size):
+                self._issue_and_save(chunk[0], today, chunk[1][first:first + self.batch_size])
+                loop.call_soon_threadsafe(self.on_saved)
+
+        def reread(chunk: tuple[RunWriter, list[Draft]]) -> tuple[RunWriter, list[Draft]]:
+            fresh = self._reread(chunk[0])
+            return fresh, self._not_yet_invoiced(fresh.tenant_id, chunk[1])
 
         writer, _ = await until_saved((writer, drafts), save, reread)
-        self.on_saved()
         return writer
 
     def _reread(self, writer: RunWriter) -> RunWriter:
@@ -242,12 +245,12 @@ class BillRunner:
     @staticmethod
     def _invoice(tenant_id: UUID, bill_run_id: UUID, draft: Draft) -> Invoice:
         account = draft.account
-        return Invoice(
+        return Invoice.drafted(
+            draft_lines(draft.inputs),
             tenant_id=tenant_id, account_id=account.account_id, bill_run_id=bill_run_id,
             period_start=draft.period.start, period_end=draft.period.end,
             currency=account.currency, account_name=account.name,
             billing_email=account.billing_email,
-            lines=[line.as_dict() for line in draft_lines(draft.inputs)],
             details=account.details.as_dict(),
             usage=[selection.as_dict() for selection in draft.selections],
         )

@@ -7,7 +7,7 @@ import json
 import asyncpg
 from nats.js import JetStreamContext
 
-from kernel.messaging import publish
+from kernel.messaging import Outgoing, publish_in_order
 from kernel.outbox import RELAY_BATCH, PollingRelay
 
 
@@ -25,10 +25,15 @@ class UsageOutboxRelay(PollingRelay):
             "SELECT id, subject, payload, trace_headers FROM usage.outbox WHERE published_at IS NULL"
             " ORDER BY id LIMIT $1", RELAY_BATCH,
         )
-        for row in rows:
-            await publish(self.js, row["subject"], row["payload"], f"usage:batch:{row['id']}",
-                          json.loads(row["trace_headers"]))
-            await self.pool.execute(
-                "UPDATE usage.outbox SET published_at = now() WHERE id = $1", row["id"]
-            )
+        if not rows:
+            return 0
+        await publish_in_order(self.js, [
+            Outgoing(row["subject"], row["payload"], f"usage:batch:{row['id']}",
+                     json.loads(row["trace_headers"]))
+            for row in rows
+        ])
+        await self.pool.execute(
+            "UPDATE usage.outbox SET published_at = now() WHERE id = ANY($1::bigint[])",
+            [row["id"] for row in rows],
+        )
         return len(rows)

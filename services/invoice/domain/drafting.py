@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -103,9 +103,7 @@ def _usage_order(group: UsageGroup) -> tuple[str, str, str, str]:
 
 
 def _indexed(line: InvoiceLine, index: int) -> InvoiceLine:
-    data = line.as_dict()
-    data["index"] = index
-    return InvoiceLine.from_dict(data)
+    return replace(line, index=index)
 
 
 def recurring_lines(

@@ -147,6 +147,13 @@ class Invoice(TenantAggregate):
         self.credited_by_line: dict[int, Money] = {}
         self.void_reason = ""
 
+    @classmethod
+    def drafted(cls, lines: Sequence[InvoiceLine], **fields: Any) -> Invoice:
+        """A new draft of these lines: stored in their stored form, kept as the objects they are."""
+        invoice = cls(lines=[line.as_dict() for line in lines], **fields)
+        invoice.__dict__["line_items"] = tuple(lines)
+        return invoice
+
     @cached_property
     def line_items(self) -> tuple[InvoiceLine, ...]:
         """The lines as value objects, read once (lines never change after the draft)."""

@@ -56,7 +56,7 @@ class TariffCatalog(BillingApplication):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         settings = dict(env or {})
         if settings.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
-            settings.setdefault("PROCESS_RECORDER_TOPIC", get_topic(CatalogRecorder))
+            settings["PROCESS_RECORDER_TOPIC"] = get_topic(CatalogRecorder)
         super().__init__(env=settings)
         self.store: CatalogStore = (
             PostgresCatalogStore(self.recorder) if isinstance(self.recorder, CatalogRecorder)

@@ -15,10 +15,12 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
+from eventsourcing.postgres import PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
+
+from kernel.recorder import BinaryArraysRecorder
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class MemoryCatalogStore:
         return sorted(rows, key=lambda row: (row.name, str(row.rate_plan_id)))
 
 
-class CatalogRecorder(PostgresProcessRecorder):
+class CatalogRecorder(BinaryArraysRecorder):
     """The process recorder, also writing the catalog's side tables in the events' transaction.
 
     Used through PROCESS_RECORDER_TOPIC; a save passes `catalog=CatalogWrites(...)`.

@@ -44,10 +44,31 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     await created.close()
 
 
-def runner(database_url: str, pool: asyncpg.Pool, batch_size: int) -> tuple[BillRunner, InvoiceApplication]:
+class NumberTakenMeanwhile(NoUsage):
+    """Rating with nothing rated; while the run sums its first chunk's usage (it has read the
+    tenant's numbering and saved nothing yet), another writer takes the next invoice number."""
+
+    def __init__(self, database_url: str, tenant_id: UUID) -> None:
+        self.other = InvoiceApplication(env=eventsourcing_env(database_url, "invoice"))
+        self.tenant_id = tenant_id
+        self.taken = False
+
+    async def summarize(self, tenant_id: UUID, selections: list[Selection]) -> list[UsageGroup]:
+        if not self.taken:
+            numbering = self.other.numbering(self.tenant_id)
+            numbering.allocate(1)
+            self.other.save(numbering)
+            self.taken = True
+        return []
+
+
+def runner(
+    database_url: str, pool: asyncpg.Pool, batch_size: int, usage: NoUsage | None = None
+) -> tuple[BillRunner, InvoiceApplication]:
     app = InvoiceApplication(env=eventsourcing_env(database_url, "invoice"))
     clock = FixedClock(datetime(2026, 11, 2, 9, tzinfo=UTC))
-    return BillRunner(app, Directory(app, pool), NoUsage(), clock, batch_size=batch_size), app
+    return BillRunner(app, Directory(app, pool), usage or NoUsage(), clock,
+                      batch_size=batch_size), app
 
 
 async def test_two_racing_runs_bill_each_account_once_with_gapless_numbers(
@@ -72,6 +93,26 @@ async def test_two_racing_runs_bill_each_account_once_with_gapless_numbers(
     assert app.numbering(tenant_id).last_number == ACCOUNTS
     app.close()
     other_app.close()
+
+
+async def test_a_number_taken_by_another_writer_is_skipped_and_the_run_carries_on_after_it(
+    database_url: str, pool: asyncpg.Pool
+) -> None:
+    tenant_id = uuid4()
+    meanwhile = NumberTakenMeanwhile(database_url, tenant_id)
+    bill_runner, app = runner(database_url, pool, batch_size=10, usage=meanwhile)
+    plan = app.create_plan(tenant_id, "Basic", "EUR", "5.00", [])
+    ids = await asyncio.to_thread(open_accounts, database_url, tenant_id, plan.id, 45)
+
+    run = await bill_runner.run(tenant_id, BILL_DATE.isoformat())
+
+    invoices = [app.get_invoice(tenant_id, invoice_id(tenant_id, account_id)) for account_id in ids]
+    assert sorted(int(i.number[-8:]) for i in invoices) == list(range(2, 47))
+    assert run.invoices_created == 45
+    assert await drafted_invoices(pool) == 45
+    assert app.numbering(tenant_id).last_number == 46
+    meanwhile.other.close()
+    app.close()
 
 
 async def test_a_run_started_again_bills_nothing_twice(database_url: str, pool: asyncpg.Pool) -> None:

@@ -101,3 +101,20 @@ def test_bad_bill_dates_name_the_field(text: str, field: str, error: type[Except
     with pytest.raises(error) as raised:
         parse_bill_date(text, today=date(2026, 11, 24))
     assert raised.value.field == field  # type: ignore[attr-defined]
+
+
+def test_a_drafted_invoice_keeps_its_lines_exactly_as_its_stored_form_reads_back() -> None:
+    now = datetime.now(UTC)
+    usage = UsageGroup(uuid4(), "current", "data", "", "byte", Decimal("1506216433"),
+                       Money.of("0.7531082165", "EUR"), 3, "d", now, now)
+    lines = [InvoiceLine(kind="recurring", description="Home", amount=Money.of("10.00", "EUR"),
+                         quantity=Decimal("28"), unit="day", plan_name="Home"),
+             usage_line(usage, "")]
+
+    invoice = Invoice.drafted(lines, tenant_id=TENANT, account_id=uuid4(), bill_run_id=uuid4(),
+                              period_start=PERIOD.start, period_end=PERIOD.end, currency="EUR",
+                              account_name="Ada", billing_email="ada@example.org")
+
+    assert invoice.line_items == tuple(lines)
+    assert tuple(InvoiceLine.from_dict(line) for line in invoice.lines) == tuple(lines)
+    assert invoice.total == Money.of("10.75", "EUR")
