@@ -16,6 +16,7 @@ import httpx
 import nats
 import pytest
 from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
 
 from tests.e2e.conftest import Stack
 from tests.e2e.test_invoicing import BILL_DATE, account_body, amount, created, new_plan, refused
@@ -66,7 +67,10 @@ async def applied_by_payment(stack: Stack, query_id: str, event: str) -> None:
     async with jetstream(stack) as js:
 
         async def published() -> int:
-            last = await js.get_last_msg("EVENTS", f"events.support.Query.{event}")
+            try:
+                last = await js.get_last_msg("EVENTS", f"events.support.Query.{event}")
+            except NotFoundError:
+                return 0
             return int(last.seq or 0) if json.loads(last.data or b"{}")["aggregate_id"] == query_id else 0
 
         sequence = await eventually(published)
