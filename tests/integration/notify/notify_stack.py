@@ -33,8 +33,10 @@ from services.notify.events import NotificationKind
 from services.notify.invoices import GrpcBillingSource
 from services.notify.mailer import SmtpMailer, parse_smtp_url
 from services.notify.retries import RetryPolicy
+from services.notify.sources import QuerySource
 from services.notify.sql import DDL
 from services.notify.wiring import SERVICE_NAME, EmailPart, SendingRules, wire_email
+from tests.integration.notify.smtp_server import ScriptedSmtpServer
 
 SENDER = "billing@isp.example"
 START = datetime(2025, 2, 1, 6, 0, tzinfo=UTC)
@@ -204,7 +206,8 @@ class NotifyStack:
         self.email = wire_email(
             self.pool, GrpcBillingSource(self.invoice_channel),
             SmtpMailer(parse_smtp_url(self.smtp_url), timeout=5.0), self.clock,
-            SendingRules(SENDER, TEST_POLICY, lanes=2, poll_seconds=0.05), random.Random(1))
+            SendingRules(SENDER, TEST_POLICY, lanes=2, poll_seconds=0.05), random.Random(1),
+            queries=self.query_source())
         self.nc = await connect(self.nats_url, "notify-test")
         self.js = self.nc.jetstream()
         await ensure_stream(self.js, EVENTS_STREAM)
@@ -216,6 +219,10 @@ class NotifyStack:
         address = await self.notify_server.start("127.0.0.1:0")
         self.client_channel = grpc.aio.insecure_channel(address)
         self.stub = notify_pb2_grpc.NotifyServiceStub(self.client_channel)
+
+    def query_source(self) -> QuerySource | None:
+        """Where emails about billing queries read them (none in this stack)."""
+        return None
 
     async def stop(self) -> None:
         """Stop the consumers, the sender and the servers, close every connection.
@@ -289,3 +296,12 @@ class NotifyStack:
         """Move the clock and wake the sender."""
         self.clock.advance(delta)
         self.email.worker.wake()
+
+
+async def received(smtp: ScriptedSmtpServer, count: int) -> None:
+    """Wait until the server holds this many messages."""
+
+    async def arrived() -> bool:
+        return len(smtp.messages) >= count
+
+    await eventually(arrived, what=f"{count} email(s) at the SMTP server")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from uuid import UUID, uuid4
 
@@ -30,13 +30,6 @@ from tests.integration.notify.smtp_server import ScriptedSmtpServer
 TEMPLATE = {"subject": "Merci {{ customer_name }} pour {{ amount }}",
             "text": "Bonjour {{ customer_name }},\n\nmerci pour {{ amount }}.\n",
             "html": "<p>Bonjour {{ customer_name }}, merci pour {{ amount }}.</p>"}
-
-
-@pytest.fixture
-def smtp() -> Iterator[ScriptedSmtpServer]:
-    """A real SMTP server on a free port."""
-    with ScriptedSmtpServer() as server:
-        yield server
 
 
 @pytest.fixture

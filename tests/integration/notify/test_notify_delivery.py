@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from email.message import EmailMessage
 from uuid import uuid4
@@ -17,17 +17,11 @@ from tests.integration.notify.notify_stack import (
     NotifyStack,
     body_text,
     eventually,
+    received,
 )
 from tests.integration.notify.smtp_server import NO_SUCH_USER, TRY_LATER, ScriptedSmtpServer
 
 EUR = {"amount": "84.82", "currency": "EUR"}
-
-
-@pytest.fixture
-def smtp() -> Iterator[ScriptedSmtpServer]:
-    """A real SMTP server on a free port."""
-    with ScriptedSmtpServer() as server:
-        yield server
 
 
 @pytest.fixture
@@ -37,15 +31,6 @@ async def stack(database_url: str, nats_url: str, smtp: ScriptedSmtpServer) -> A
     await notify.start()
     yield notify
     await notify.stop()
-
-
-async def received(smtp: ScriptedSmtpServer, count: int) -> None:
-    """Wait until the server holds this many messages."""
-
-    async def arrived() -> bool:
-        return len(smtp.messages) >= count
-
-    await eventually(arrived, what=f"{count} email(s) at the SMTP server")
 
 
 def pdf_attachments(message: EmailMessage) -> list[tuple[str | None, bytes]]:

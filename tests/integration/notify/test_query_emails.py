@@ -3,33 +3,24 @@ and support services."""
 
 from __future__ import annotations
 
-import asyncio
-import random
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 from uuid import UUID, uuid4
 
 import grpc
 import pytest
-from billing.notify.v1 import notify_pb2, notify_pb2_grpc
+from billing.notify.v1 import notify_pb2
 from billing.support.v1 import support_pb2, support_pb2_grpc
 
-from kernel.database import create_pool, ensure_schema
-from kernel.grpc import GrpcServer, channel
-from kernel.messaging import EVENTS_STREAM, connect, ensure_stream
+from kernel.grpc import channel
+from kernel.messaging import EVENTS_STREAM
 from services.notify.events import NotificationKind
-from services.notify.invoices import GrpcBillingSource
-from services.notify.mailer import SmtpMailer, parse_smtp_url
 from services.notify.queries import GrpcQuerySource
-from services.notify.sql import DDL
-from services.notify.wiring import SERVICE_NAME, SendingRules, wire_email
 from tests.integration.notify.notify_stack import (
-    SENDER,
-    TEST_POLICY,
     NotifyStack,
     body_text,
     eventually,
-    start_invoice_service,
+    received,
 )
 from tests.integration.notify.smtp_server import ScriptedSmtpServer
 
@@ -75,45 +66,23 @@ class QueryNotifyStack(NotifyStack):
         self.support = FakeSupportService()
 
     async def start(self) -> None:
-        """Start both fakes, connect, serve the API, run the consumers and the sender."""
+        """Start the support fake, then the notify stack reading queries from it."""
         self.support_server = grpc.aio.server()
         support_pb2_grpc.add_SupportServiceServicer_to_server(self.support, self.support_server)
         port = self.support_server.add_insecure_port("127.0.0.1:0")
         await self.support_server.start()
         self.support_channel = channel(f"127.0.0.1:{port}")
-        self.pool = await create_pool(self.database_url)
-        await ensure_schema(self.pool, "notify", DDL)
-        self.invoice_server, self.invoices, invoice_address = await start_invoice_service()
-        self.invoice_channel = channel(invoice_address)
-        self.email = wire_email(
-            self.pool, GrpcBillingSource(self.invoice_channel),
-            SmtpMailer(parse_smtp_url(self.smtp_url), timeout=5.0), self.clock,
-            SendingRules(SENDER, TEST_POLICY, lanes=2, poll_seconds=0.05), random.Random(1),
-            queries=GrpcQuerySource(self.support_channel))
-        self.nc = await connect(self.nats_url, "notify-test")
-        self.js = self.nc.jetstream()
-        await ensure_stream(self.js, EVENTS_STREAM)
-        for consumer in self.email.consumers(self.js):
-            self.tasks.append(asyncio.create_task(consumer.run(self.stopping)))
-        self.tasks.append(asyncio.create_task(self.email.worker.run(self.stopping)))
-        self.notify_server = GrpcServer([(notify_pb2_grpc.add_NotifyServiceServicer_to_server,
-                                          self.email.servicer, SERVICE_NAME)])
-        address = await self.notify_server.start("127.0.0.1:0")
-        self.client_channel = grpc.aio.insecure_channel(address)
-        self.stub = notify_pb2_grpc.NotifyServiceStub(self.client_channel)
+        await super().start()
+
+    def query_source(self) -> GrpcQuerySource:
+        """Queries are read from the support fake."""
+        return GrpcQuerySource(self.support_channel)
 
     async def stop(self) -> None:
         """Stop everything the notify stack stops, then the support fake."""
         await super().stop()
         await self.support_channel.close(None)
         await self.support_server.stop(0)
-
-
-@pytest.fixture
-def smtp() -> Iterator[ScriptedSmtpServer]:
-    """A real SMTP server on a free port."""
-    with ScriptedSmtpServer() as server:
-        yield server
 
 
 @pytest.fixture
@@ -125,15 +94,6 @@ async def stack(
     await notify.start()
     yield notify
     await notify.stop()
-
-
-async def received(smtp: ScriptedSmtpServer, count: int) -> None:
-    """Wait until the server holds this many messages."""
-
-    async def arrived() -> bool:
-        return len(smtp.messages) >= count
-
-    await eventually(arrived, what=f"{count} email(s) at the SMTP server")
 
 
 def support_events(query_id: str) -> list[tuple[NotificationKind, str, dict[str, Any]]]:
