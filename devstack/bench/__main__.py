@@ -20,7 +20,7 @@ from pathlib import Path
 
 from devstack.bench import billing, capture, rating, rendering
 from devstack.bench.report import Figure, report
-from devstack.local import LocalNats, LocalPostgres
+from devstack.local import LocalNats, LocalPostgres, local_stack_settings
 from devstack.stack import RunningStack, StackConfig, start_stack
 from kernel.logs import setup_logging
 
@@ -31,7 +31,8 @@ log = logging.getLogger("bench")
 async def bench_stack(work: Path, name: str, services: tuple[str, ...]
                       ) -> AsyncIterator[tuple[RunningStack, str]]:
     """Fresh PostgreSQL and NATS and the services under test; the stack and its database URL."""
-    postgres = LocalPostgres(work / f"postgres-{name}", keep_data=False)
+    postgres = LocalPostgres(work / f"postgres-{name}", keep_data=False,
+                             settings=local_stack_settings())
     nats = LocalNats(work / f"nats-{name}")
     log_file = (work / f"services-{name}.log").open("w")
     try:
