@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 import orjson
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     JSONTranscoder,
@@ -90,6 +90,25 @@ class BillingApplication(Application[UUID]):
         recordings = self._record(processing_event)
         self._take_snapshots(processing_event)
         self._notify(recordings)
+
+    def get_many(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
+        """The current state of each aggregate found, by id: one query where the recorder reads
+        many aggregates at once (kernel.recorder), else one read each. Snapshots are not used, so
+        each is replayed from its first event (the same state, read from the events themselves)."""
+        recorder: Any = self.recorder
+        if not hasattr(recorder, "select_events_of_many"):
+            found: dict[UUID, Aggregate] = {}
+            for aggregate_id in dict.fromkeys(aggregate_ids):
+                try:
+                    found[aggregate_id] = self.repository.get(aggregate_id)
+                except AggregateNotFoundError:
+                    continue
+            return found
+        aggregates: dict[UUID, Aggregate] = {}
+        for stored in recorder.select_events_of_many(list(dict.fromkeys(aggregate_ids))):
+            event: Any = self.mapper.to_domain_event(stored)
+            aggregates[event.originator_id] = event.mutate(aggregates.get(event.originator_id))
+        return aggregates
 
     def is_processed(self, tracking: Tracking) -> bool:
         """True when that upstream notification was already applied (its position saved)."""

@@ -28,3 +28,11 @@ def parse_id(text: str) -> uuid.UUID:
         return uuid.UUID(text)
     except (ValueError, AttributeError, TypeError):
         raise ValueError(f"not a valid id: {text!r}") from None
+
+
+def id_or_none(text: str) -> uuid.UUID | None:
+    """The id the text spells, or None when it spells none."""
+    try:
+        return uuid.UUID(text)
+    except (ValueError, AttributeError, TypeError):
+        return None

@@ -49,6 +49,10 @@ class BinaryArraysRecorder(PostgresProcessRecorder):
         ).format(schema=schema, function=function, id_type=id_type, table=table,
                  lock_timeout=Literal(f"{datastore.lock_timeout}s"),
                  channel=Identifier(self.channel_name)))
+        self.select_many_statement = SQL(
+            "SELECT originator_id, originator_version, topic, state FROM {schema}.{table}"
+            " WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+        ).format(schema=schema, table=table)
         self.insert_function_call = SQL(
             "SELECT notification_id FROM {schema}.{function}(%b, %b, %b, %b) AS notification_id"
         ).format(schema=schema, function=function)
@@ -58,6 +62,16 @@ class BinaryArraysRecorder(PostgresProcessRecorder):
         if kwargs.get("tracking") is not None or not stored_events:
             return super().insert_events(stored_events, **kwargs)
         return self._insert_in_one_statement(stored_events)
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_events_of_many(self, originator_ids: Sequence[Any]) -> list[StoredEvent]:
+        """Every event of the given aggregates, by aggregate and version, in one query."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.select_many_statement, (list(originator_ids),), prepare=True)
+            return [StoredEvent(originator_id=row["originator_id"],
+                                originator_version=row["originator_version"],
+                                topic=row["topic"], state=bytes(row["state"]))
+                    for row in curs.fetchall()]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def _insert_in_one_statement(self, stored_events: Sequence[StoredEvent]) -> list[int]:

@@ -85,6 +85,9 @@ async def run_rating(args: argparse.Namespace, work: Path) -> list[Figure]:
         figures = await rating.rated_throughput(
             addresses["usage"], database_url, tenant_id, path, args.records)
         path.unlink()
+        for rate in args.steady_rates:
+            figures += await rating.steady_latency(addresses["usage"], database_url, tenant_id,
+                                                   prefixes, rate, args.steady_seconds)
         account = await rating.any_account(addresses["invoice"], tenant_id)
         return figures + await rating.quote_latency(
             addresses["rating"], tenant_id, account, f"+{prefixes[0]}1234")
@@ -105,6 +108,10 @@ def main() -> None:
     parser.add_argument("--only", choices=["capture", "rating", "billing", "rendering"])
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--records-per-account", type=int, default=100)
+    parser.add_argument("--steady-rates", type=int, nargs="*", default=[10_000, 2_000],
+                        help="records/s of the capture-to-rated latency feeds (the issue's 10,000, "
+                             "and one this machine sustains)")
+    parser.add_argument("--steady-seconds", type=int, default=30)
     args = parser.parse_args()
     setup_logging("bench", "INFO")
     work = Path(tempfile.mkdtemp(prefix="billing-bench-"))

@@ -14,12 +14,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
+import asyncpg
 from billing.invoice.v1 import invoice_pb2, invoice_pb2_grpc
 from billing.rating.v1 import rating_pb2, rating_pb2_grpc
-from billing.usage.v1 import usage_pb2
+from billing.usage.v1 import usage_pb2, usage_pb2_grpc
 
-from devstack.bench.capture import SUBSCRIBERS, count, import_file, number, open_subscribers
+from devstack.bench.capture import (
+    SUBSCRIBERS,
+    count,
+    import_file,
+    number,
+    open_subscribers,
+)
 from devstack.bench.report import Figure
+from kernel.database import connection_parts
 from kernel.grpc import channel
 
 log = logging.getLogger(__name__)
@@ -148,3 +156,113 @@ async def any_account(invoice_address: str, tenant_id: UUID) -> str:
         tenant_id=str(tenant_id), identities=[number(0)]))
     await grpc_channel.close(None)
     return str(response.resolved[0].account_id)
+
+
+STEADY_BATCH = 500
+"""Records per RecordUsage call of the steady feed."""
+
+
+def steady_batches(tenant_id: UUID, rate: int, seconds: int, prefixes: list[str], seed: int = 13
+                   ) -> list[usage_pb2.RecordUsageRequest]:
+    """The requests of a steady feed: rate records/s for seconds, mixed voice/sms/data, built
+    beforehand so the feed's own cost does not pace it."""
+    rng = random.Random(seed)
+    start = datetime.now(UTC) - timedelta(days=10)
+    kinds = (("voice", "second"), ("sms", "message"), ("data", "byte"))
+    requests = []
+    for first in range(0, rate * seconds, STEADY_BATCH):
+        records = []
+        for n in range(first, first + STEADY_BATCH):
+            service, unit = kinds[n % 3]
+            quantity = {"voice": rng.randint(1, 3600), "sms": 1, "data": rng.randint(1, 10**9)}[service]
+            attributes = {} if service == "data" else {
+                "destination": f"+{rng.choice(prefixes)}{rng.randrange(10**4):04d}"}
+            records.append(usage_pb2.UsageRecord(
+                record_id=f"s{n}", source=f"steady-{rate}",
+                subscriber=number(rng.randrange(SUBSCRIBERS)),
+                service_type=service, quantity=str(quantity), unit=unit,
+                started_at=(start + timedelta(seconds=n * 0.8)).isoformat(), attributes=attributes))
+        requests.append(usage_pb2.RecordUsageRequest(tenant_id=str(tenant_id), records=records))
+    return requests
+
+
+async def feed_steadily(usage_address: str, requests: list[usage_pb2.RecordUsageRequest],
+                        rate: int) -> float:
+    """Send the requests on a fixed schedule (one every STEADY_BATCH / rate seconds, without
+    waiting for earlier answers); the rate the usage service actually accepted them at."""
+    grpc_channel = channel(usage_address)
+    stub = usage_pb2_grpc.UsageServiceStub(grpc_channel)
+    interval = STEADY_BATCH / rate
+    began = time.perf_counter()
+    calls = []
+    for index, request in enumerate(requests):
+        await asyncio.sleep(max(0.0, began + index * interval - time.perf_counter()))
+        calls.append(asyncio.ensure_future(stub.RecordUsage(request)))
+    answers = await asyncio.gather(*calls)
+    elapsed = time.perf_counter() - began
+    await grpc_channel.close(None)
+    accepted = sum(answer.accepted for answer in answers)
+    if accepted != len(requests) * STEADY_BATCH:
+        raise RuntimeError(f"steady feed: {accepted} of {len(requests) * STEADY_BATCH} accepted")
+    return accepted / elapsed
+
+
+STEADY_TIMES = (
+    "WITH fed AS (SELECT tenant_id, source, record_id, batch_id, received_at"
+    " FROM usage.accepted_records WHERE source = $1),"
+    " published AS (SELECT batch_id, max(published_at) AS published_at FROM usage.outbox"
+    " WHERE batch_id IN (SELECT DISTINCT batch_id FROM fed) GROUP BY batch_id),"
+    " done AS (SELECT tenant_id, source, record_id, rated_at AS done_at FROM rating.rated_records"
+    " WHERE source = $1 AND part = 0 UNION ALL SELECT tenant_id, source, record_id, recorded_at"
+    " FROM rating.unrated_records WHERE source = $1)"
+    " SELECT extract(epoch FROM p.published_at - f.received_at) AS to_published,"
+    " extract(epoch FROM d.done_at - f.received_at) AS to_rated"
+    " FROM fed f JOIN published p USING (batch_id) JOIN done d USING (tenant_id, source, record_id)"
+)
+"""Per record of the feed from source $1, seconds from its receipt by the usage service to its
+batch's publication, and to rating storing its outcome (instants taken by the services, on this
+machine's clock)."""
+
+
+async def steady_times(database_url: str, source: str) -> tuple[list[float], list[float]]:
+    """Receipt-to-published and receipt-to-rated seconds of every record of the feed."""
+    parts = connection_parts(database_url)
+    conn = await asyncpg.connect(host=parts["host"], port=int(parts["port"]), user=parts["user"],
+                                 database=parts["dbname"])
+    try:
+        rows = await conn.fetch(STEADY_TIMES, source)
+    finally:
+        await conn.close()
+    return [float(row["to_published"]) for row in rows], [float(row["to_rated"]) for row in rows]
+
+
+def p99(values: list[float]) -> float:
+    """The 99th percentile."""
+    return statistics.quantiles(values, n=100)[98]
+
+
+async def steady_latency(
+    usage_address: str, database_url: str, tenant_id: UUID, prefixes: list[str], rate: int,
+    seconds: int
+) -> list[Figure]:
+    """Feed records at a steady rate; the p99 of capture-to-rated latency, and the rate achieved."""
+    requests = await asyncio.to_thread(steady_batches, tenant_id, rate, seconds, prefixes)
+    before = await outcomes(database_url)
+    achieved = await feed_steadily(usage_address, requests, rate)
+    total = before + rate * seconds
+    for _ in range(36_000):
+        if await outcomes(database_url) >= total:
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise RuntimeError("rating did not finish the steady feed")
+    to_published, to_rated = await steady_times(database_url, f"steady-{rate}")
+    log.info("steady feed at %s records/s (accepted at %.0f/s): p50 %.3f s, p99 %.3f s to rated;"
+             " p99 %.3f s to published", rate, achieved, statistics.median(to_rated), p99(to_rated),
+             p99(to_published))
+    return [
+        Figure(f"capture-to-rated p99, steady feed at {rate:,} records/s", p99(to_rated), "s", 1,
+               higher_is_better=False),
+        Figure(f"steady feed: rate the usage service accepted at (asked {rate:,})", achieved,
+               "records/s", rate),
+    ]

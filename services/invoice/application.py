@@ -94,6 +94,12 @@ class InvoiceApplication(BillingApplication):
             return None
         return aggregate
 
+    def load_many(self, kind: type[T], tenant_id: UUID, aggregate_ids: Sequence[UUID]) -> dict[UUID, T]:
+        """The tenant's aggregates of that kind among the ids, read together (missing ones and
+        other tenants' are left out)."""
+        return {aggregate_id: aggregate for aggregate_id, aggregate in self.get_many(aggregate_ids).items()
+                if isinstance(aggregate, kind) and aggregate.belongs_to(tenant_id)}
+
     def create_plan(
         self, tenant_id: UUID, name: str, currency: str, recurring_fee: str,
         usage_prices: Sequence[tuple[str, str, str]], rate_plan_id: UUID | None = None,

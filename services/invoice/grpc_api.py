@@ -10,6 +10,7 @@ from billing.invoice.v1 import invoice_pb2, invoice_pb2_grpc
 
 from kernel.errors import InvalidInputError
 from kernel.grpc import maps_domain_errors
+from kernel.ids import id_or_none
 from kernel.wire import history_to_proto, id_from_wire, money_from_proto, money_to_proto
 from services.invoice.application import AccountOpening
 from services.invoice.domain.accounts import Account, OneTimeCharge
@@ -191,20 +192,16 @@ class InvoiceServicer(BillingRpcs, DocumentRpcs, ExplanationRpcs, invoice_pb2_gr
         tenant_id = id_from_wire(request.tenant_id, "tenant_id")
         return await asyncio.to_thread(self._rating_context, tenant_id, list(request.account_ids))
 
-    def _account_or_none(self, tenant_id: UUID, text: str) -> Account | None:
-        try:
-            account_id = UUID(text)
-        except ValueError:
-            return None
-        return self.app.load(Account, tenant_id, account_id)
-
     def _rating_context(
         self, tenant_id: UUID, account_ids: list[str]
     ) -> invoice_pb2.GetRatingContextResponse:
         response = invoice_pb2.GetRatingContextResponse()
+        accounts = self.app.load_many(Account, tenant_id, [
+            account_id for account_id in map(id_or_none, account_ids) if account_id is not None])
         plans: dict[UUID, Plan] = {}
         for text in dict.fromkeys(account_ids):
-            account = self._account_or_none(tenant_id, text)
+            account_id = id_or_none(text)
+            account = accounts.get(account_id) if account_id is not None else None
             if account is None:
                 response.unknown_account_ids.append(text)
                 continue

@@ -7,6 +7,7 @@ from uuid import uuid4
 
 import psycopg
 import pytest
+from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
 
 from kernel.database import eventsourcing_env
@@ -16,6 +17,18 @@ from kernel.recorder import BinaryArraysRecorder
 
 class Ledger(BillingApplication):
     """An application with nothing but the kernel's persistence."""
+
+
+class Counter(Aggregate):
+    """An aggregate with a few events to replay."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.count = 0
+
+    @event("Counted")
+    def count_up(self, by: int) -> None:
+        self.count += by
 
 
 @pytest.fixture
@@ -66,3 +79,23 @@ def test_a_save_with_a_consumer_position_records_both_or_neither(app: Ledger) ->
 
     assert recorder.max_tracking_id("upstream") == 7
     assert len(recorder.select_notifications(start=1, limit=10)) == 1
+
+
+def test_aggregates_read_together_are_as_read_one_by_one(app: Ledger) -> None:
+    counters = [Counter(f"c{n}") for n in range(3)]
+    for n, counter in enumerate(counters):
+        for _ in range(n * 2):
+            counter.count_up(by=n + 1)
+    app.save(*counters)
+    never_saved = uuid4()
+
+    found = app.get_many([counters[2].id, never_saved, counters[0].id, counters[2].id])
+
+    assert set(found) == {counters[0].id, counters[2].id}
+    for counter in (counters[0], counters[2]):
+        alone = app.repository.get(counter.id)
+        together = found[counter.id]
+        assert isinstance(together, Counter)
+        assert (together.name, together.count, together.version) == (alone.name, alone.count,
+                                                                     alone.version)
+    assert found[counters[2].id].version == 5
