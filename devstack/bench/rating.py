@@ -207,33 +207,27 @@ async def feed_steadily(usage_address: str, requests: list[usage_pb2.RecordUsage
     return accepted / elapsed
 
 
-STEADY_TIMES = (
-    "WITH fed AS (SELECT tenant_id, source, record_id, batch_id, received_at"
-    " FROM usage.accepted_records WHERE source = $1),"
-    " published AS (SELECT batch_id, max(published_at) AS published_at FROM usage.outbox"
-    " WHERE batch_id IN (SELECT DISTINCT batch_id FROM fed) GROUP BY batch_id),"
-    " done AS (SELECT tenant_id, source, record_id, rated_at AS done_at FROM rating.rated_records"
-    " WHERE source = $1 AND part = 0 UNION ALL SELECT tenant_id, source, record_id, recorded_at"
-    " FROM rating.unrated_records WHERE source = $1)"
-    " SELECT extract(epoch FROM p.published_at - f.received_at) AS to_published,"
-    " extract(epoch FROM d.done_at - f.received_at) AS to_rated"
-    " FROM fed f JOIN published p USING (batch_id) JOIN done d USING (tenant_id, source, record_id)"
-)
-"""Per record of the feed from source $1, seconds from its receipt by the usage service to its
-batch's publication, and to rating storing its outcome (instants taken by the services, on this
-machine's clock)."""
-
-
 async def steady_times(database_url: str, source: str) -> tuple[list[float], list[float]]:
-    """Receipt-to-published and receipt-to-rated seconds of every record of the feed."""
+    """Per record of the feed from source, seconds from its receipt by the usage service to its
+    batch's publication, and to rating storing its outcome (instants taken by the services, on this
+    machine's clock)."""
     parts = connection_parts(database_url)
     conn = await asyncpg.connect(host=parts["host"], port=int(parts["port"]), user=parts["user"],
                                  database=parts["dbname"])
     try:
-        rows = await conn.fetch(STEADY_TIMES, source)
+        fed = await conn.fetch("SELECT record_id, batch_id, received_at FROM usage.accepted_records"
+                               " WHERE source = $1", source)
+        published = dict(await conn.fetch(
+            "SELECT batch_id, max(published_at) FROM usage.outbox WHERE batch_id = ANY($1::uuid[])"
+            " GROUP BY batch_id", list({row["batch_id"] for row in fed})))
+        done = dict(await conn.fetch(
+            "SELECT record_id, rated_at FROM rating.rated_records WHERE source = $1 AND part = 0"
+            " UNION ALL SELECT record_id, recorded_at FROM rating.unrated_records WHERE source = $1",
+            source))
     finally:
         await conn.close()
-    return [float(row["to_published"]) for row in rows], [float(row["to_rated"]) for row in rows]
+    return ([(published[row["batch_id"]] - row["received_at"]).total_seconds() for row in fed],
+            [(done[row["record_id"]] - row["received_at"]).total_seconds() for row in fed])
 
 
 def p99(values: list[float]) -> float:

@@ -42,8 +42,9 @@ async def main() -> None:
     store = RatedRecordStore(pool)
     invoice_channel = channel(settings.invoice_grpc)
     contexts = GrpcRatingContexts(invoice_channel)
+    reused_contexts = CachedRatingContexts(contexts)
     tariffs = CatalogTariffs(catalog)
-    handler = UsageBatchHandler(contexts, tariffs, store)
+    handler = UsageBatchHandler(reused_contexts, tariffs, store)
     lifecycle = Lifecycle(settings, SERVICE)
     for durable, subject in partition_consumers(
         owned_partitions(settings.rating_partitions, settings.usage_partitions)
@@ -55,7 +56,7 @@ async def main() -> None:
     lifecycle.on_shutdown(nc.drain)
     server = GrpcServer([(rating_pb2_grpc.add_RatingServiceServicer_to_server,
                           RatingServicer(store, catalog,
-                                         Quoting(CachedRatingContexts(contexts), tariffs, store,
+                                         Quoting(reused_contexts, tariffs, store,
                                                  SystemClock()),
                                          RatingListings(pool),
                                          Rerating(pool, contexts, CatalogTariffs(catalog, 0)),

@@ -61,12 +61,26 @@ DDL = [
 SEQUENCE = "pg_get_serial_sequence('rating.rated_records', 'seq')"
 """The identity sequence that numbers rated parts (seq) in the order they are written."""
 
-RATED_COLUMNS = ["tenant_id", "source", "record_id", "account_id", "service_type", "quantity",
-                 "unit", "started_at", "amount", "currency", "plan_id", "rated_at", "part",
-                 "rate_plan_id", "tariff_version", "band", "destination_prefix", "allowance",
-                 "pre_rated", "explanation", "destination", "duration", "upstream_amount",
-                 "upstream_currency", "destination_class"]
-"""Every column a rated part is written with; seq is never written: the identity numbers it."""
+RATED_COLUMNS = {
+    "tenant_id": "uuid", "source": "text", "record_id": "text", "account_id": "uuid",
+    "service_type": "text", "quantity": "numeric", "unit": "text", "started_at": "timestamptz",
+    "amount": "numeric", "currency": "text", "plan_id": "uuid", "rated_at": "timestamptz",
+    "part": "int", "rate_plan_id": "uuid", "tariff_version": "int", "band": "text",
+    "destination_prefix": "text", "allowance": "text", "pre_rated": "bool", "explanation": "text",
+    "destination": "text", "duration": "numeric", "upstream_amount": "numeric",
+    "upstream_currency": "text", "destination_class": "text",
+}
+"""Every column a rated part is written with, and its type; seq is never written: the identity
+numbers it."""
+INSERT_PARTS = (
+    f"INSERT INTO rating.rated_records ({', '.join(RATED_COLUMNS)})"
+    f" SELECT {', '.join(RATED_COLUMNS)} FROM unnest("
+    + ", ".join(f"${n}::{kind}[]" for n, kind in enumerate(RATED_COLUMNS.values(), start=1))
+    + f") WITH ORDINALITY AS parts({', '.join(RATED_COLUMNS)}, ordinal)"
+    " ORDER BY ordinal ON CONFLICT DO NOTHING"
+)
+"""Rated parts, one array per column, inserted in the arrays' order (so seq follows it) in one
+statement; a part already stored is kept as it was."""
 Pricer = Callable[[dict[CycleKey, CycleState]], Pricing]
 """Prices a batch given the locked cycle states it reads."""
 
@@ -184,22 +198,13 @@ class RatedRecordStore:
         now = now or datetime.now(UTC)
         if not parts:
             return
-        columns = ", ".join(RATED_COLUMNS)
-        await conn.execute(f"CREATE TEMP TABLE rated ON COMMIT DROP AS SELECT {columns}, 0 AS ordinal"
-                           " FROM rating.rated_records WITH NO DATA")
-        await conn.copy_records_to_table("rated", columns=[*RATED_COLUMNS, "ordinal"], records=[
-            (tenant_id, p.record.source, p.record.record_id, p.record.account_id,
-             p.record.service_type, p.quantity, p.record.unit, p.record.started_at,
-             p.amount.amount, p.amount.currency, p.plan_id, now, p.part, p.rate_plan_id,
-             p.tariff_version, p.band, p.destination_prefix, p.allowance, p.pre_rated,
-             p.explanation, *inputs_of(p.record), p.destination_class, ordinal)
-            for ordinal, p in enumerate(parts)
-        ])
-        await conn.execute(
-            f"INSERT INTO rating.rated_records ({columns})"
-            f" SELECT {columns} FROM rated ORDER BY ordinal ON CONFLICT DO NOTHING"
-        )
-        await conn.execute("DROP TABLE rated")
+        rows = [(tenant_id, p.record.source, p.record.record_id, p.record.account_id,
+                 p.record.service_type, p.quantity, p.record.unit, p.record.started_at,
+                 p.amount.amount, p.amount.currency, p.plan_id, now, p.part, p.rate_plan_id,
+                 p.tariff_version, p.band, p.destination_prefix, p.allowance, p.pre_rated,
+                 p.explanation, *inputs_of(p.record), p.destination_class)
+                for p in parts]
+        await conn.execute(INSERT_PARTS, *(list(column) for column in zip(*rows, strict=True)))
 
     async def cycle_state(self, tenant_id: UUID, cycle: CycleKey) -> CycleState:
         """An account's cycle state as last committed (read without locking, for quotes)."""
