@@ -6,12 +6,14 @@ import os
 import secrets
 import socket
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import IO
 
 from devstack.psp_simulator import NAME as PSP
 from devstack.psp_simulator import simulator_spec
 from devstack.supervisor import ServiceSpec, Supervisor
+from kernel.settings import ServiceSettings
 
 BACKEND_SERVICES = ("invoice", "usage", "rating", "payment", "notify", "support")
 DEFAULT_PORTS = {"usage": 50051, "rating": 50052, "invoice": 50053, "payment": 50054,
@@ -31,6 +33,7 @@ class StackConfig:
     extra_env: tuple[tuple[str, str], ...] = ()
     services: tuple[str, ...] = BACKEND_SERVICES
     with_gateway: bool = True
+    rating_workers: int = 1
 
 
 @dataclass
@@ -79,6 +82,34 @@ def start_psp_simulator(
     return url, {"PAYMENT_GATEWAY": "simulator", "PSP_SIMULATOR_URL": url, "PSP_WEBHOOK_SECRET": secret}
 
 
+def usage_partitions(env: dict[str, str]) -> int:
+    """How many partitions usage is published in, as the services will read it."""
+    chosen = {**os.environ, **env}.get("USAGE_PARTITIONS")
+    return int(chosen) if chosen else int(ServiceSettings.model_fields["usage_partitions"].default)
+
+
+def partition_split(workers: int, partitions: int) -> list[str]:
+    """RATING_PARTITIONS of each rating worker: contiguous ranges covering every usage partition
+    once, so each account's counters have one writer."""
+    bounds = [partitions * n // workers for n in range(workers + 1)]
+    return [f"{first}-{last - 1}" for first, last in pairwise(bounds)
+            if last > first]
+
+
+def start_rating_workers(supervisor: Supervisor, config: StackConfig, env: dict[str, str]) -> None:
+    """The rating workers besides the first, each on its own share of the usage partitions (the
+    first was started with the first share); each serves gRPC on a port of its own."""
+    shares = partition_split(config.rating_workers, usage_partitions(env))
+    for number, share in enumerate(shares[1:], start=2):
+        name = f"rating-{number}"
+        supervisor.start(ServiceSpec(
+            name=name, module="services.rating.main",
+            env={**env, "GRPC_LISTEN": f"127.0.0.1:{free_port()}", "RATING_PARTITIONS": share},
+            ready_file=config.run_dir / f"{name}.ready",
+        ))
+        supervisor.wait_ready(name)
+
+
 def start_stack(config: StackConfig, output: IO[str] | None = None) -> RunningStack:
     """Start the backend services, wait until each serves, then start the gateway."""
     config.run_dir.mkdir(parents=True, exist_ok=True)
@@ -96,14 +127,20 @@ def start_stack(config: StackConfig, output: IO[str] | None = None) -> RunningSt
     try:
         if wants_simulator(config):
             psp_url, psp_env = start_psp_simulator(supervisor, config, listen)
+        partitions = usage_partitions(common)
         for name in config.services:
+            share = ({"RATING_PARTITIONS": partition_split(config.rating_workers, partitions)[0]}
+                     if name == "rating" and config.rating_workers > 1 else {})
             supervisor.start(ServiceSpec(
                 name=name,
                 module=f"services.{name}.main",
-                env={**common, "GRPC_LISTEN": listen[name], **(psp_env if name == "payment" else {})},
+                env={**common, "GRPC_LISTEN": listen[name], **share,
+                     **(psp_env if name == "payment" else {})},
                 ready_file=config.run_dir / f"{name}.ready",
             ))
         addresses = {name: supervisor.wait_ready(name)["grpc"] for name in config.services}
+        if "rating" in config.services:
+            start_rating_workers(supervisor, config, common)
         if not config.with_gateway:
             return RunningStack(supervisor, "", addresses, psp_url)
         supervisor.start(ServiceSpec(

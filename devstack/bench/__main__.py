@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
@@ -26,6 +27,9 @@ from kernel.logs import setup_logging
 
 log = logging.getLogger("bench")
 
+RATING_WORKERS = int(os.environ.get("BENCH_RATING_WORKERS", "2"))
+"""Rating workers the benchmarks run, each on its share of the usage partitions."""
+
 
 @asynccontextmanager
 async def bench_stack(work: Path, name: str, services: tuple[str, ...]
@@ -39,6 +43,7 @@ async def bench_stack(work: Path, name: str, services: tuple[str, ...]
         running = start_stack(StackConfig(
             database_url=postgres.url, nats_url=nats.url, smtp_url="smtp://127.0.0.1:1",
             run_dir=work / f"run-{name}", services=services, with_gateway=False,
+            rating_workers=RATING_WORKERS,
         ), output=log_file)
         try:
             yield running, postgres.url
