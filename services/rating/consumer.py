@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+import orjson
 from nats.aio.msg import Msg
 
 from kernel.messaging import PoisonMessageError
@@ -42,7 +42,7 @@ def partition_consumers(owned: list[int]) -> list[tuple[str, str]]:
 def parse_batch(body: bytes) -> tuple[UUID, list[RecordToRate]]:
     """Read a usage.recorded message; anything malformed is poison."""
     try:
-        payload: dict[str, Any] = json.loads(body)
+        payload: dict[str, Any] = orjson.loads(body)
         records = [
             RecordToRate(
                 source=item["source"], record_id=item["record_id"],
