@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -81,3 +83,13 @@ async def ensure_schema(pool: asyncpg.Pool, schema: str, ddl: list[str]) -> None
         await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {check_schema_name(schema)}")
         for statement in ddl:
             await conn.execute(statement)
+
+
+@asynccontextmanager
+async def acquired(db: asyncpg.Pool | asyncpg.Connection) -> AsyncIterator[asyncpg.Connection]:
+    """A connection for the block: the one given, or one of the pool's."""
+    if isinstance(db, asyncpg.Pool):
+        async with db.acquire() as conn:
+            yield conn
+    else:
+        yield db

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kernel.grpc import GrpcServer
+from kernel.heap import collect_by_the_batch, freeze_startup_heap
 from kernel.logs import setup_logging
 from kernel.settings import ServiceSettings
 from kernel.telemetry import setup_tracing
@@ -62,6 +63,7 @@ class Lifecycle:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, self.stopping.set)
         address = await server.start(self.settings.grpc_listen)
+        freeze_startup_heap()
         write_ready_file(self.settings.ready_file, {"grpc": address, **extra_addresses})
         log.info("serving", extra={"fields": {"grpc": address, **extra_addresses}})
         await self.stopping.wait()
@@ -74,6 +76,7 @@ class Lifecycle:
 
 
 def bootstrap_process(settings: ServiceSettings, service: str) -> None:
-    """Logging and tracing for a service process."""
+    """Logging, tracing and the garbage-collector policy of a service process."""
     setup_logging(service, settings.log_level)
     setup_tracing(service)
+    collect_by_the_batch()

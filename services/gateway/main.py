@@ -10,6 +10,7 @@ import uvicorn
 
 from kernel.database import create_pool, ensure_schema
 from kernel.grpc import channel
+from kernel.heap import collect_by_the_batch, freeze_startup_heap
 from kernel.logs import setup_logging
 from kernel.runtime import write_ready_file
 from kernel.telemetry import setup_tracing
@@ -37,6 +38,7 @@ class ReportingServer(uvicorn.Server):
     async def startup(self, sockets: list[Any] | None = None) -> None:
         await super().startup(sockets)
         if self.started:
+            freeze_startup_heap()
             write_ready_file(self.ready_file, {"http": self.address})
 
 
@@ -45,6 +47,7 @@ async def main() -> None:
     settings = Settings()  # type: ignore[call-arg]
     setup_logging(SERVICE, settings.log_level)
     setup_tracing(SERVICE)
+    collect_by_the_batch()
     pool = await create_pool(settings.database_url)
     await ensure_schema(pool, SERVICE, [*DDL, *IDEMPOTENCY_DDL])
     channels = {name: channel(getattr(settings, f"{name}_grpc"), RECEIVE_LIMITS.get(name))

@@ -17,6 +17,7 @@ from uuid import UUID
 
 import asyncpg
 
+from kernel.database import acquired
 from kernel.errors import UnavailableError
 from kernel.money import Money
 from services.rating.listings import parts_page
@@ -25,27 +26,44 @@ from services.rating.store import SEQUENCE
 
 LAST_SEQ = f"SELECT coalesce(pg_sequence_last_value({SEQUENCE}::regclass), 0)"
 """The last seq handed out (0 before the first part): pg_sequences' last_value, NULL until called."""
-SELECTED_PARTS = (
+SELECTION = (
     "WITH selection AS (SELECT * FROM unnest($2::uuid[], $3::timestamptz[], $4::timestamptz[],"
     " $5::bigint[], $6::bigint[]) AS s(account_id, period_start, period_end, previous_watermark,"
-    " watermark)),"
-    " parts AS (SELECT 'current' AS period_kind, r.* FROM selection s JOIN rating.rated_records r"
-    " ON r.tenant_id = $1 AND r.account_id = s.account_id AND r.started_at >= s.period_start"
+    " watermark))"
+)
+"""The selections $2..$6 of tenant $1, one row each."""
+PARTS_OF_SELECTION = (
+    "SELECT 'current' AS period_kind, r.* FROM rating.rated_records r"
+    " WHERE r.tenant_id = $1 AND r.account_id = s.account_id AND r.started_at >= s.period_start"
     " AND r.started_at < s.period_end AND r.seq <= s.watermark"
-    " UNION ALL SELECT 'prior' AS period_kind, r.* FROM selection s JOIN rating.rated_records r"
-    " ON r.tenant_id = $1 AND r.account_id = s.account_id AND r.started_at < s.period_start"
-    " AND r.seq > s.previous_watermark AND r.seq <= s.watermark)"
+    " UNION ALL SELECT 'prior' AS period_kind, r.* FROM rating.rated_records r"
+    " WHERE r.tenant_id = $1 AND r.account_id = s.account_id AND r.started_at < s.period_start"
+    " AND r.seq > s.previous_watermark AND r.seq <= s.watermark"
+)
+"""The parts one selection s takes, by period kind (a lateral subquery of SELECTION)."""
+SELECTED_PARTS = (
+    f"{SELECTION}, parts AS (SELECT p.* FROM selection s CROSS JOIN LATERAL ({PARTS_OF_SELECTION}) p)"
 )
 """The parts each selection ($2..$6, one element per selection) takes of tenant $1, by period kind."""
 SUMMARIZE_BILLING = (
-    f"{SELECTED_PARTS} SELECT account_id, period_kind, service_type, destination_class, unit, currency,"
+    f"{SELECTION} SELECT s.account_id, g.* FROM selection s CROSS JOIN LATERAL ("
+    " SELECT period_kind, service_type, destination_class, unit, currency,"
     " sum(quantity) AS quantity, sum(amount) AS amount, count(*) AS record_count,"
     " encode(sha256(convert_to(string_agg(source || ':' || record_id || ':' || part || ':' || amount,"
     " E'\\n' ORDER BY source COLLATE \"C\", record_id COLLATE \"C\", part), 'UTF8')), 'hex') AS digest,"
     " min(started_at) AS first_started_at, max(started_at) AS last_started_at"
-    " FROM parts GROUP BY account_id, period_kind, service_type, destination_class, unit, currency"
-    " ORDER BY account_id, period_kind, service_type, destination_class, unit, currency"
+    f" FROM ({PARTS_OF_SELECTION}) parts"
+    " GROUP BY period_kind, service_type, destination_class, unit, currency) g"
+    " ORDER BY s.account_id, g.period_kind, g.service_type, g.destination_class, g.unit, g.currency"
 )
+"""Each selection's billing groups: a lateral subquery, so one account's parts are sorted alone."""
+GROUPS_SORT_APART = (
+    "SELECT set_config('enable_presorted_aggregate', 'off', true)"
+    " WHERE current_setting('server_version_num')::int >= 160000"
+)
+"""For the transaction: sort a group's parts for its digest apart from the sort that forms the groups.
+PostgreSQL 16+ otherwise folds the digest's order into one sort of every part by nine keys, which
+measured 480 ms per 1,000 accounts of 100 parts against 290 ms."""
 DEFAULT_LOCK_TIMEOUT = 10.0
 """Seconds a cut waits for the transactions writing rated parts before it gives up."""
 
@@ -103,8 +121,10 @@ async def summarize_on(
     conn: asyncpg.Connection | asyncpg.Pool, tenant_id: UUID, selections: Sequence[UsageSelection]
 ) -> list[BillingGroup]:
     """The billing groups of the selections, by account and group."""
-    return [group_of(row) for row in await conn.fetch(
-        SUMMARIZE_BILLING, *selection_args(tenant_id, selections))]
+    async with acquired(conn) as connection, connection.transaction():
+        await connection.execute(GROUPS_SORT_APART)
+        rows = await connection.fetch(SUMMARIZE_BILLING, *selection_args(tenant_id, selections))
+    return [group_of(row) for row in rows]
 
 
 async def check_cut(

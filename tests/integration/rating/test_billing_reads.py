@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections import defaultdict
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
 import grpc
@@ -21,6 +22,7 @@ from kernel.money import Money
 from services.rating.billing_reads import BillingReads, UsageCutUnavailableError
 from services.rating.rederiving import Rederiving
 from services.rating.rerating import Rerating
+from services.rating.selections import UsageSelection
 from services.rating.store import DDL, RatedRecordStore
 from services.rating.tariffed import price_all
 from tests.integration.rating.billing_fakes import (
@@ -286,6 +288,64 @@ async def test_bad_inputs_are_refused_naming_the_field(rating: rating_pb2_grpc.R
     unknown = await rpc_error(rating.RederiveUsage(rating_pb2.RederiveUsageRequest(
         tenant_id=tenant, selection=proto(account_id=str(uuid4())))))
     assert unknown.code() == grpc.StatusCode.NOT_FOUND
+
+
+INSERT_PART = (
+    "INSERT INTO rating.rated_records (tenant_id, source, record_id, account_id, service_type,"
+    " quantity, unit, started_at, amount, currency, plan_id, rated_at)"
+    " VALUES ($1, 'pbx', $2, $3, $4, 60, 'second', $5, $6, 'GBP', $3, now())"
+)
+
+
+def reference_groups(parts: list[tuple[str, UUID, str, datetime, Decimal]],
+                     chosen: UsageSelection) -> list[tuple[object, ...]]:
+    """The groups of one selection, summed here: (kind, service, count, amount, digest), sorted."""
+    grouped: dict[tuple[str, str], list[tuple[str, Decimal]]] = defaultdict(list)
+    for record_id, account, service, started_at, amount in parts:
+        if account == chosen.account_id:
+            kind = "current" if started_at >= chosen.period_start else "prior"
+            grouped[(kind, service)].append((record_id, amount))
+    return [(kind, service, len(items), sum(a for _, a in items), part_digest(sorted(items)))
+            for (kind, service), items in sorted(grouped.items())]
+
+
+def part_digest(items: list[tuple[str, Decimal]]) -> str:
+    """The digest of parts 0 of pbx records, given in byte order of record id, amounts as stored."""
+    lines = "\n".join(f"pbx:{rid}:0:{amount}" for rid, amount in items)
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+async def test_many_selections_at_once_sum_each_account_as_if_alone(pool: asyncpg.Pool) -> None:
+    reads = BillingReads(pool)
+    accounts = sorted(uuid4() for _ in range(3))
+    october = [(f"r{n:02d}", accounts[n % 3], ("voice", "sms")[n % 2], OCT + timedelta(hours=n),
+                Decimal(n) / 100 + Decimal("0.000001")) for n in range(30)]
+    await pool.executemany(INSERT_PART, [(TENANT, *part) for part in october])
+    first = await reads.cut()
+    later = [("late", accounts[1], "voice", OCT + timedelta(days=3), Decimal("0.070000")),
+             ("nov", accounts[0], "sms", NOV + timedelta(hours=5), Decimal("0.110001"))]
+    await pool.executemany(INSERT_PART, [(TENANT, *part) for part in later])
+    second = await reads.cut()
+    chosen = [selection(accounts[2], OCT, NOV, 0, first), selection(accounts[0], NOV, DEC, first, second),
+              selection(accounts[1], NOV, DEC, first, second)]
+
+    together = await reads.summarize(TENANT, chosen)
+
+    alone = {s.account_id: await reads.summarize(TENANT, [s]) for s in chosen}
+    assert together == [group for account in accounts for group in alone[account]]
+    for each in chosen:
+        expected = reference_groups(later if each.watermark == second else october, each)
+        assert [(g.key.period_kind, g.key.service_type, g.record_count, g.amount, g.digest)
+                for g in alone[each.account_id]] == expected
+    assert [g.key.period_kind for g in alone[accounts[1]]] == ["prior"]
+
+
+async def test_prior_usage_is_found_by_an_index_that_holds_the_start(pool: asyncpg.Pool) -> None:
+    indexes = await pool.fetch("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'rating'"
+                               " AND tablename = 'rated_records'")
+    by_name = {row["indexname"]: row["indexdef"] for row in indexes}
+    assert "rated_by_seq" not in by_name
+    assert by_name["rated_by_seq_started"].endswith("(tenant_id, account_id, seq, started_at)")
 
 
 async def test_another_tenants_usage_is_never_summarized(pool: asyncpg.Pool) -> None:
