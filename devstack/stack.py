@@ -21,6 +21,10 @@ DEFAULT_PORTS = {"usage": 50051, "rating": 50052, "invoice": 50053, "payment": 5
 PSP_WEBHOOK_PATH = "/v1/payment-providers/simulator/webhooks"
 
 
+RELAY_PROCESSES = ("invoice",)
+"""Services whose outbox relay runs as a process of its own (services.<name>.relay_main)."""
+
+
 @dataclass(frozen=True)
 class StackConfig:
     """What the stack needs to start: infrastructure URLs and where to keep run files."""
@@ -34,6 +38,7 @@ class StackConfig:
     services: tuple[str, ...] = BACKEND_SERVICES
     with_gateway: bool = True
     rating_workers: int = 1
+    relay_processes: tuple[str, ...] = RELAY_PROCESSES
 
 
 @dataclass
@@ -110,6 +115,20 @@ def start_rating_workers(supervisor: Supervisor, config: StackConfig, env: dict[
         supervisor.wait_ready(name)
 
 
+def start_relays(supervisor: Supervisor, config: StackConfig, env: dict[str, str]) -> None:
+    """The outbox relays that run apart from their service, each with a health port of its own."""
+    for service in config.relay_processes:
+        if service not in config.services:
+            continue
+        name = f"{service}-relay"
+        supervisor.start(ServiceSpec(
+            name=name, module=f"services.{service}.relay_main",
+            env={**env, "GRPC_LISTEN": f"127.0.0.1:{free_port()}", "OUTBOX_RELAY": "own_process"},
+            ready_file=config.run_dir / f"{name}.ready",
+        ))
+        supervisor.wait_ready(name)
+
+
 def start_stack(config: StackConfig, output: IO[str] | None = None) -> RunningStack:
     """Start the backend services, wait until each serves, then start the gateway."""
     config.run_dir.mkdir(parents=True, exist_ok=True)
@@ -135,12 +154,14 @@ def start_stack(config: StackConfig, output: IO[str] | None = None) -> RunningSt
                 name=name,
                 module=f"services.{name}.main",
                 env={**common, "GRPC_LISTEN": listen[name], **share,
-                     **(psp_env if name == "payment" else {})},
+                     **(psp_env if name == "payment" else {}),
+                     **({"OUTBOX_RELAY": "own_process"} if name in config.relay_processes else {})},
                 ready_file=config.run_dir / f"{name}.ready",
             ))
         addresses = {name: supervisor.wait_ready(name)["grpc"] for name in config.services}
         if "rating" in config.services:
             start_rating_workers(supervisor, config, common)
+        start_relays(supervisor, config, common)
         if not config.with_gateway:
             return RunningStack(supervisor, "", addresses, psp_url)
         supervisor.start(ServiceSpec(

@@ -84,6 +84,17 @@ async def insert_rated(database_url: str, tenant_id: UUID, plan_id: UUID, ids: l
         await conn.close()
 
 
+async def all_published(database_url: str) -> float:
+    """When the invoice relay had published every stored event (monotonic clock)."""
+    query = ("SELECT (SELECT coalesce(max(notification_id), 0) FROM invoice.invoiceapplication_events)"
+             " - coalesce((SELECT position FROM invoice.outbox_relay WHERE relay = 'invoice'), 0)")
+    for _ in range(36_000):
+        if await count(database_url, query) <= 0:
+            return time.monotonic()
+        await asyncio.sleep(0.2)
+    raise RuntimeError("the invoice relay did not catch up within two hours")
+
+
 async def bill_run_figures(invoice_address: str, database_url: str, accounts: int,
                            records_per_account: int) -> list[Figure]:
     """Set up, then time one bill run over every account."""
@@ -108,12 +119,13 @@ async def bill_run_figures(invoice_address: str, database_url: str, accounts: in
         run = await stub.RunBilling(invoice_pb2.RunBillingRequest(
             tenant_id=str(tenant_id), bill_date=BILL_DATE.isoformat()), timeout=3600)
         elapsed = time.monotonic() - started
+        published = await all_published(database_url) - started
     finally:
         await channel.close(None)
     stored = await count(database_url, "SELECT count(*) FROM invoice.invoiceapplication_events"
                          " WHERE topic LIKE '%Invoice.Finalized'")
-    log.info("bill run %s: %s created, %s invoices finalized in the store", run.bill_run_id,
-             run.invoices_created, stored)
+    log.info("bill run %s: %s created, %s invoices finalized in the store; every event published"
+             " %.1f s after the start", run.bill_run_id, run.invoices_created, stored, published)
     label = f"bill run {accounts:,} accounts, {accounts * records_per_account:,} rated records"
     scaled_target = 60 * accounts / 100_000
     return [

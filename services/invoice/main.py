@@ -30,6 +30,10 @@ from services.invoice.verification import InvoiceVerifier
 SERVICE = "invoice"
 
 
+def nothing_to_do() -> None:
+    """A nudge no relay in this process hears: the relay process hears the save's NOTIFY."""
+
+
 async def main() -> None:
     """Wire the invoice service and serve until told to stop."""
     settings = Settings()  # type: ignore[call-arg]
@@ -43,20 +47,23 @@ async def main() -> None:
     js = nc.jetstream()
     await ensure_stream(js, EVENTS_STREAM)
     relay = NotificationRelay(SERVICE, app, js, pool, SERVICE)
+    relayed_here = settings.outbox_relay == "in_process"
+    nudge = relay.nudge if relayed_here else nothing_to_do
     directory = Directory(app, pool)
     rating_channel = channel(settings.rating_grpc)
     clock = SystemClock()
     usage = GrpcBillingUsage(rating_channel)
-    bill_runner = BillRunner(app, directory, usage, clock, on_saved=relay.nudge,
+    bill_runner = BillRunner(app, directory, usage, clock, on_saved=nudge,
                              batch_size=settings.bill_run_batch_size,
                              payment_terms_days=settings.payment_terms_days)
     crediting = Crediting(app)
     scheduler = BillRunScheduler(app, directory, bill_runner, crediting, clock,
                                  settings.scheduler_interval_seconds)
     payments = PullConsumer(js, EVENTS_STREAM, LEDGER_DURABLE, LEDGER_SUBJECT,
-                            LedgerAllocationsHandler(app, relay.nudge))
+                            LedgerAllocationsHandler(app, nudge))
     lifecycle = Lifecycle(settings, SERVICE)
-    lifecycle.start_worker(relay.run)
+    if relayed_here:
+        lifecycle.start_worker(relay.run)
     lifecycle.start_worker(payments.run)
     lifecycle.start_worker(scheduler.run)
     lifecycle.on_shutdown(pool.close)
@@ -67,7 +74,7 @@ async def main() -> None:
         app=app, directory=directory, bill_runner=bill_runner, subscriptions=Subscriptions(app),
         crediting=crediting, verifier=InvoiceVerifier(app, usage),
         explainer=Explainer(app, directory, GrpcRatingExplanations(rating_channel)),
-        rate_plans=GrpcRatePlans(rating_channel), clock=clock, on_saved=relay.nudge,
+        rate_plans=GrpcRatePlans(rating_channel), clock=clock, on_saved=nudge,
         seller=Party(settings.seller_name, tuple(settings.seller_address.split("|")),
                      tax_id=settings.seller_tax_id),
     ))

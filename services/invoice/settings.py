@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import Field
+
 from kernel.settings import ServiceSettings
 
 
@@ -15,3 +19,6 @@ class Settings(ServiceSettings):
     seller_address: str = "1 Exchange Street|London EC1A 1AA|United Kingdom"
     seller_tax_id: str = "GB123456789"
     scheduler_interval_seconds: float = 60.0
+    outbox_relay: Literal["in_process", "own_process"] = Field(
+        default="in_process",
+        description="who publishes the stored events: this process, or services.invoice.relay_main")
