@@ -52,6 +52,7 @@ class LocalPostgres:
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         self.server = get_server(data_dir, cleanup_mode="stop" if keep_data else "delete")
         self.url = self.server.get_uri()
+        self.restarted = False
         if settings:
             self._configure(settings)
 
@@ -62,13 +63,19 @@ class LocalPostgres:
             conn.execute("SELECT pg_reload_conf()")
             waiting = conn.execute("SELECT count(*) FROM pg_file_settings WHERE NOT applied").fetchone()
         if waiting and waiting[0]:
-            subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(self.server.pgdata), "-w",
-                            "-l", str(self.server.log), "restart"], check=True, timeout=60,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           user=self.server.system_user)
+            self._pg_ctl("-l", str(self.server.log), "restart")
+            self.restarted = True
+
+    def _pg_ctl(self, *args: str) -> None:
+        subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(self.server.pgdata), "-w", *args],
+                       check=True, timeout=60, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       user=self.server.system_user)
 
     def stop(self) -> None:
-        """Stop the server (and delete its data when it was temporary)."""
+        """Stop the server (and delete its data when it was temporary). A server restarted for its
+        settings has a postmaster the embedded wheel does not know, so it is stopped here first."""
+        if self.restarted:
+            self._pg_ctl("-m", "fast", "stop")
         self.server.cleanup()
 
 
