@@ -123,7 +123,7 @@ def start_relays(supervisor: Supervisor, config: StackConfig, env: dict[str, str
         name = f"{service}-relay"
         supervisor.start(ServiceSpec(
             name=name, module=f"services.{service}.relay_main",
-            env={**env, "GRPC_LISTEN": f"127.0.0.1:{free_port()}", "OUTBOX_RELAY": "own_process"},
+            env={**env, "GRPC_LISTEN": f"127.0.0.1:{free_port()}"},
             ready_file=config.run_dir / f"{name}.ready",
         ))
         supervisor.wait_ready(name)

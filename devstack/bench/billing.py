@@ -12,7 +12,7 @@ import asyncpg
 import grpc
 from billing.invoice.v1 import invoice_pb2, invoice_pb2_grpc
 
-from devstack.bench.capture import count, flat_plan
+from devstack.bench.capture import count, flat_plan, until
 from devstack.bench.report import Figure
 from kernel.database import connection_parts, eventsourcing_env
 from services.invoice.application import InvoiceApplication
@@ -88,11 +88,11 @@ async def all_published(database_url: str) -> float:
     """When the invoice relay had published every stored event (monotonic clock)."""
     query = ("SELECT (SELECT coalesce(max(notification_id), 0) FROM invoice.invoiceapplication_events)"
              " - coalesce((SELECT position FROM invoice.outbox_relay WHERE relay = 'invoice'), 0)")
-    for _ in range(36_000):
-        if await count(database_url, query) <= 0:
-            return time.monotonic()
-        await asyncio.sleep(0.2)
-    raise RuntimeError("the invoice relay did not catch up within two hours")
+    async def caught_up() -> bool:
+        return await count(database_url, query) <= 0
+
+    await until(caught_up, "the invoice relay catching up", 0.2, 7200)
+    return time.monotonic()
 
 
 async def bill_run_figures(invoice_address: str, database_url: str, accounts: int,

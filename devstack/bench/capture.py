@@ -7,7 +7,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -132,13 +132,21 @@ async def unpublished(database_url: str) -> int:
     return await count(database_url, "SELECT count(*) FROM usage.outbox WHERE published_at IS NULL")
 
 
-async def drained(database_url: str, polls: int = 12_000) -> None:
-    """Wait until the outbox is fully published (polling every 50 ms)."""
-    for _ in range(polls):
-        if not await unpublished(database_url):
+async def until(holds: Callable[[], Awaitable[bool]], what: str, poll: float, seconds: float) -> None:
+    """Poll every poll seconds until the condition holds; after seconds, fail naming what."""
+    for _ in range(round(seconds / poll)):
+        if await holds():
             return
-        await asyncio.sleep(0.05)
-    raise RuntimeError("the outbox did not drain")
+        await asyncio.sleep(poll)
+    raise RuntimeError(f"{what} did not happen within {seconds:g} s")
+
+
+async def drained(database_url: str) -> None:
+    """Wait until the outbox is fully published (polling every 50 ms)."""
+    async def empty() -> bool:
+        return not await unpublished(database_url)
+
+    await until(empty, "the usage outbox draining", 0.05, 600)
 
 
 def peak_rss_mb(pid: int) -> float:

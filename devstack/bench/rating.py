@@ -25,6 +25,7 @@ from devstack.bench.capture import (
     import_file,
     number,
     open_subscribers,
+    until,
 )
 from devstack.bench.report import Figure
 from kernel.database import connection_parts
@@ -108,6 +109,14 @@ async def outcomes(database_url: str) -> int:
                        " WHERE part = 0) + (SELECT count(*) FROM rating.unrated_records)")
 
 
+async def all_rated(database_url: str, records: int, what: str) -> None:
+    """Wait until rating has finished with that many records in all (an hour at most)."""
+    async def finished() -> bool:
+        return await outcomes(database_url) >= records
+
+    await until(finished, what, 0.1, 3600)
+
+
 async def rated_throughput(
     usage_address: str, database_url: str, tenant_id: UUID, path: Path, records: int
 ) -> list[Figure]:
@@ -116,12 +125,7 @@ async def rated_throughput(
                                     file_name=path.name)
     began = time.perf_counter()
     await import_file(usage_address, header, path)
-    for _ in range(36_000):
-        if await outcomes(database_url) >= records:
-            break
-        await asyncio.sleep(0.1)
-    else:
-        raise RuntimeError("rating did not finish")
+    await all_rated(database_url, records, "rating the imported file")
     elapsed = time.perf_counter() - began
     log.info("rating: %s records captured and rated in %.1fs", records, elapsed)
     return [Figure(f"capture to rated {records:,} mixed records, {PREFIXES:,} prefixes",
@@ -243,13 +247,7 @@ async def steady_latency(
     requests = await asyncio.to_thread(steady_batches, tenant_id, rate, seconds, prefixes)
     before = await outcomes(database_url)
     achieved = await feed_steadily(usage_address, requests, rate)
-    total = before + rate * seconds
-    for _ in range(36_000):
-        if await outcomes(database_url) >= total:
-            break
-        await asyncio.sleep(0.1)
-    else:
-        raise RuntimeError("rating did not finish the steady feed")
+    await all_rated(database_url, before + rate * seconds, "rating the steady feed")
     to_published, to_rated = await steady_times(database_url, f"steady-{rate}")
     log.info("steady feed at %s records/s (accepted at %.0f/s): p50 %.3f s, p99 %.3f s to rated;"
              " p99 %.3f s to published", rate, achieved, statistics.median(to_rated), p99(to_rated),

@@ -46,9 +46,9 @@ async def main() -> None:
     nc = await connect(settings.nats_url, SERVICE)
     js = nc.jetstream()
     await ensure_stream(js, EVENTS_STREAM)
-    relay = NotificationRelay(SERVICE, app, js, pool, SERVICE)
-    relayed_here = settings.outbox_relay == "in_process"
-    nudge = relay.nudge if relayed_here else nothing_to_do
+    relay = (NotificationRelay(SERVICE, app, js, pool, SERVICE)
+             if settings.outbox_relay == "in_process" else None)
+    nudge = relay.nudge if relay is not None else nothing_to_do
     directory = Directory(app, pool)
     rating_channel = channel(settings.rating_grpc)
     clock = SystemClock()
@@ -62,7 +62,7 @@ async def main() -> None:
     payments = PullConsumer(js, EVENTS_STREAM, LEDGER_DURABLE, LEDGER_SUBJECT,
                             LedgerAllocationsHandler(app, nudge))
     lifecycle = Lifecycle(settings, SERVICE)
-    if relayed_here:
+    if relay is not None:
         lifecycle.start_worker(relay.run)
     lifecycle.start_worker(payments.run)
     lifecycle.start_worker(scheduler.run)

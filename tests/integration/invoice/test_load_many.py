@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from uuid import uuid4
 
-import psycopg
-import pytest
-
-from kernel.database import eventsourcing_env
 from services.invoice.application import AccountOpening, InvoiceApplication
 from services.invoice.domain.accounts import Account
 
 TENANT, OTHER = uuid4(), uuid4()
-
-
-@pytest.fixture
-def app(database_url: str) -> Iterator[InvoiceApplication]:
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("CREATE SCHEMA IF NOT EXISTS invoice")
-    application = InvoiceApplication(env=eventsourcing_env(database_url, "invoice"))
-    yield application
-    application.close()
 
 
 def open_one(app: InvoiceApplication, tenant_id: object, name: str) -> Account:

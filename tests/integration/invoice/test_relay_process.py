@@ -5,29 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
 from pathlib import Path
 from uuid import uuid4
 
 import nats
-import pytest
 
 from devstack.supervisor import ServiceSpec, Supervisor
-from kernel.database import create_pool, eventsourcing_env
+from kernel.database import create_pool
 from kernel.messaging import EVENTS_STREAM
 from kernel.relay_process import SaveListener, save_channel
 from services.invoice.application import InvoiceApplication
 from services.invoice.domain.accounts import Account
-
-
-@pytest.fixture
-async def app(database_url: str) -> AsyncIterator[InvoiceApplication]:
-    pool = await create_pool(database_url)
-    await pool.execute("CREATE SCHEMA IF NOT EXISTS invoice")
-    await pool.close()
-    invoices = await asyncio.to_thread(InvoiceApplication, env=eventsourcing_env(database_url, "invoice"))
-    yield invoices
-    invoices.close()
 
 
 def opened_account(tenant: object) -> Account:
