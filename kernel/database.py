@@ -59,9 +59,21 @@ def eventsourcing_env(database_url: str, schema: str) -> dict[str, str]:
     }
 
 
-async def create_pool(database_url: str, **kwargs: Any) -> asyncpg.Pool:
-    """An asyncpg pool for a service's own SQL tables."""
+async def keep_session(connection: asyncpg.Connection) -> None:
+    """Release a connection without the session reset query (asyncpg still rolls back an open
+    transaction and drops listeners first)."""
+
+
+async def create_pool(database_url: str, *, reset_sessions: bool = True, **kwargs: Any
+                      ) -> asyncpg.Pool:
+    """An asyncpg pool for a service's own SQL tables.
+
+    A pool is reset_sessions unless its code never changes session state (no SET, LISTEN, cursor
+    or session advisory lock outlives a transaction): skipping the reset saves a round trip to
+    PostgreSQL each time a connection goes back to the pool."""
     parts = connection_parts(database_url)
+    if not reset_sessions:
+        kwargs["reset"] = keep_session
     pool = await asyncpg.create_pool(
         host=parts["host"],
         port=int(parts["port"]),

@@ -11,6 +11,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+import uvloop
+
 from kernel.grpc import GrpcServer
 from kernel.heap import collect_by_the_batch, freeze_startup_heap
 from kernel.logs import setup_logging
@@ -80,3 +82,9 @@ def bootstrap_process(settings: ServiceSettings, service: str) -> None:
     setup_logging(service, settings.log_level)
     setup_tracing(service)
     collect_by_the_batch()
+
+
+def run_service(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run a service's main coroutine to completion on uvloop, libuv's event loop: each gRPC call,
+    PostgreSQL query and NATS message costs the process less CPU than on the standard loop."""
+    uvloop.run(main())

@@ -12,7 +12,7 @@ from kernel.database import create_pool, ensure_schema
 from kernel.grpc import channel
 from kernel.heap import collect_by_the_batch, freeze_startup_heap
 from kernel.logs import setup_logging
-from kernel.runtime import write_ready_file
+from kernel.runtime import run_service, write_ready_file
 from kernel.telemetry import setup_tracing
 from services.gateway.app import create_app
 from services.gateway.deps import Clients
@@ -73,4 +73,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_service(main)

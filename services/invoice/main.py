@@ -11,7 +11,7 @@ from kernel.database import create_pool, ensure_schema, eventsourcing_env
 from kernel.grpc import GrpcServer, channel
 from kernel.messaging import EVENTS_STREAM, PullConsumer, connect, ensure_stream
 from kernel.outbox import NotificationRelay, relay_ddl
-from kernel.runtime import Lifecycle, bootstrap_process
+from kernel.runtime import Lifecycle, bootstrap_process, run_service
 from services.invoice.application import InvoiceApplication
 from services.invoice.bill_runs import BillRunner
 from services.invoice.consumers import LEDGER_DURABLE, LEDGER_SUBJECT, LedgerAllocationsHandler
@@ -84,4 +84,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_service(main)

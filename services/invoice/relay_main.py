@@ -7,7 +7,7 @@ import asyncio
 
 from kernel.database import eventsourcing_env
 from kernel.relay_process import serve_relay
-from kernel.runtime import bootstrap_process
+from kernel.runtime import bootstrap_process, run_service
 from services.invoice.application import InvoiceApplication
 from services.invoice.main import SERVICE
 from services.invoice.settings import Settings
@@ -23,4 +23,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_service(main)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from billing.notify.v1 import notify_pb2_grpc
 
 from kernel.clock import SystemClock
 from kernel.database import create_pool, ensure_schema
 from kernel.grpc import GrpcServer, channel
 from kernel.messaging import EVENTS_STREAM, connect, ensure_stream
-from kernel.runtime import Lifecycle, bootstrap_process
+from kernel.runtime import Lifecycle, bootstrap_process, run_service
 from services.notify.invoices import GrpcBillingSource
 from services.notify.mailer import SmtpMailer
 from services.notify.printing.wiring import start_printing
@@ -61,4 +59,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_service(main)

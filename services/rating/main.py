@@ -10,7 +10,7 @@ from kernel.clock import SystemClock
 from kernel.database import create_pool, ensure_schema, eventsourcing_env
 from kernel.grpc import GrpcServer, channel
 from kernel.messaging import USAGE_STREAM, PullConsumer, connect, ensure_stream
-from kernel.runtime import Lifecycle, bootstrap_process
+from kernel.runtime import Lifecycle, bootstrap_process, run_service
 from services.rating.billing_reads import BillingReads
 from services.rating.catalog.application import TariffCatalog
 from services.rating.catalog.grpc_api import CatalogTariffs
@@ -31,7 +31,7 @@ async def main() -> None:
     """Wire the rating service and serve until told to stop."""
     settings = Settings()  # type: ignore[call-arg]
     bootstrap_process(settings, SERVICE)
-    pool = await create_pool(settings.database_url)
+    pool = await create_pool(settings.database_url, reset_sessions=False)
     await ensure_schema(pool, SERVICE, DDL)
     catalog = await asyncio.to_thread(
         TariffCatalog, env=eventsourcing_env(settings.database_url, SERVICE)
@@ -66,4 +66,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_service(main)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from billing.usage.v1 import usage_pb2_grpc
@@ -11,7 +10,7 @@ from kernel.clock import SystemClock
 from kernel.database import create_pool, ensure_schema
 from kernel.grpc import GrpcServer, channel
 from kernel.messaging import EVENTS_STREAM, USAGE_STREAM, PullConsumer, connect, ensure_stream
-from kernel.runtime import Lifecycle, bootstrap_process
+from kernel.runtime import Lifecycle, bootstrap_process, run_service
 from services.usage.accounts import GrpcAccountResolver, resolver_cache
 from services.usage.application import UsageCapture
 from services.usage.awaiting import ACCOUNT_EVENTS, AwaitingCustomerHandler
@@ -70,4 +69,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run_service(main)
