@@ -18,6 +18,12 @@ MINOR_UNITS: dict[str, int] = {
     "NGN": 2, "KES": 2, "JPY": 0, "KRW": 0, "CLP": 0, "BHD": 3, "KWD": 3, "TND": 3,
 }
 
+RATING_STEP = Decimal(1).scaleb(-RATING_PLACES)
+"""The smallest amount a rated price keeps: 0.000001."""
+
+MINOR_UNIT_STEPS = {code: Decimal(1).scaleb(-places) for code, places in MINOR_UNITS.items()}
+"""Each currency's minor unit as an amount: 0.01 EUR, 1 JPY, 0.001 BHD."""
+
 
 class MoneyError(ValueError):
     """An amount or currency that cannot be money."""
@@ -93,13 +99,12 @@ class Money:
 
     def rounded(self) -> Money:
         """Round once to the currency's minor unit, half up (the invoice-line policy)."""
-        exponent = Decimal(1).scaleb(-MINOR_UNITS[self.currency])
-        return Money(self.amount.quantize(exponent, rounding=ROUND_HALF_UP), self.currency)
+        return Money(self.amount.quantize(MINOR_UNIT_STEPS[self.currency], rounding=ROUND_HALF_UP),
+                     self.currency)
 
     def rated(self) -> Money:
         """Quantize to the sub-cent precision rating keeps."""
-        exponent = Decimal(1).scaleb(-RATING_PLACES)
-        return Money(self.amount.quantize(exponent, rounding=ROUND_HALF_UP), self.currency)
+        return Money(self.amount.quantize(RATING_STEP, rounding=ROUND_HALF_UP), self.currency)
 
     @property
     def is_positive(self) -> bool:

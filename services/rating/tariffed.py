@@ -112,14 +112,15 @@ def price_all(
 ) -> Pricing:
     """Price a batch deterministically: each account's records in event order."""
     result = Pricing(states=dict(states))
-    ordered = sorted(records, key=lambda r: (str(r.account_id), r.started_at, r.source, r.record_id))
+    ordered = sorted(records, key=lambda r: (r.account_id.int, r.started_at, r.source, r.record_id))
     for record in ordered:
         context = contexts.get(record.account_id)
         if context is None or context.rate_plan_id is None:
             outcome = price_flat(record, context)
         else:
-            version = versions.get((context.rate_plan_id, local_day(record.started_at, context.timezone)))
-            cycle = (record.account_id, cycle_of(record.started_at, context.timezone))
+            day = local_day(record.started_at, context.timezone)
+            version = versions.get((context.rate_plan_id, day))
+            cycle = (record.account_id, day.replace(day=1))
             outcome, result.states[cycle] = price_tariffed(
                 record, context, version, result.states.get(cycle, CycleState()))
         if isinstance(outcome, UnratedRecord):

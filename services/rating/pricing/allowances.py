@@ -58,15 +58,29 @@ class CycleState:
 
     def using(self, allowance: str, quantity: Decimal) -> CycleState:
         """A new state with more of an allowance used."""
-        used = dict(self.allowances_used)
-        used[allowance] = used.get(allowance, Decimal(0)) + quantity
-        return CycleState(tuple(used.items()), self.charged_totals)
+        return self._sorted(added(self.allowances_used, allowance, quantity), self.charged_totals)
 
     def charging(self, service_type: str, quantity: Decimal) -> CycleState:
         """A new state with more of a service charged."""
-        totals = dict(self.charged_totals)
-        totals[service_type] = totals.get(service_type, Decimal(0)) + quantity
-        return CycleState(self.allowances_used, tuple(totals.items()))
+        return self._sorted(self.allowances_used, added(self.charged_totals, service_type, quantity))
+
+    @classmethod
+    def _sorted(cls, used: tuple[tuple[str, Decimal], ...], totals: tuple[tuple[str, Decimal], ...]
+                ) -> CycleState:
+        """A state from pairs already sorted by name, without sorting them again."""
+        state = object.__new__(cls)
+        object.__setattr__(state, "allowances_used", used)
+        object.__setattr__(state, "charged_totals", totals)
+        return state
+
+
+def added(pairs: tuple[tuple[str, Decimal], ...], name: str, quantity: Decimal
+          ) -> tuple[tuple[str, Decimal], ...]:
+    """Sorted (name, quantity) pairs with quantity added to name's (a new pair if name is absent)."""
+    for index, (each, before) in enumerate(pairs):
+        if each == name:
+            return (*pairs[:index], (name, before + quantity), *pairs[index + 1:])
+    return tuple(sorted((*pairs, (name, Decimal(0) + quantity))))
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from kernel.money import MINOR_UNITS, RATING_PLACES
 
 SHOWN_PLACES = Decimal(1).scaleb(-RATING_PLACES)
 
+REMEMBERED = 65_536
+"""How many shown numbers are remembered: a number's text depends on its value alone, and rates,
+durations and counts recur from record to record."""
 
+
+@lru_cache(maxsize=REMEMBERED)
 def show(value: Decimal) -> str:
     """A quantity without exponent or trailing zeros, to at most 6 decimal places: 240, 0.002."""
     if value.as_tuple().exponent < -RATING_PLACES:  # type: ignore[operator]
@@ -17,6 +23,7 @@ def show(value: Decimal) -> str:
     return "0" if text in ("-0", "0") else text
 
 
+@lru_cache(maxsize=REMEMBERED)
 def show_money(value: Decimal, currency: str) -> str:
     """An amount or price to at most 6 places and at least the currency's minor unit: 0.21, 0.001667."""
     text = show(value)
