@@ -68,9 +68,9 @@ async def create_pool(database_url: str, *, reset_sessions: bool = True, **kwarg
                       ) -> asyncpg.Pool:
     """An asyncpg pool for a service's own SQL tables.
 
-    A pool is reset_sessions unless its code never changes session state (no SET, LISTEN, cursor
-    or session advisory lock outlives a transaction): skipping the reset saves a round trip to
-    PostgreSQL each time a connection goes back to the pool."""
+    A connection going back to the pool is reset (asyncpg's RESET ALL, UNLISTEN, advisory unlock)
+    unless reset_sessions is False: a service may choose that when no SET, LISTEN, cursor or session
+    advisory lock of its code outlives a transaction, and saves a round trip to PostgreSQL per use."""
     parts = connection_parts(database_url)
     if not reset_sessions:
         kwargs["reset"] = keep_session
