@@ -49,6 +49,10 @@ async def bench_stack(work: Path, name: str, services: tuple[str, ...]
             yield running, postgres.url
         finally:
             running.stop()
+            for service, supervised in running.supervisor.services.items():
+                if supervised.restarts:
+                    log.warning("%s restarted %d times during the %s benchmark: its figures "
+                                "include the restarts", service, supervised.restarts, name)
     finally:
         log_file.close()
         nats.stop()
@@ -120,8 +124,8 @@ def main() -> None:
     args = parser.parse_args()
     setup_logging("bench", "INFO")
     work = Path(tempfile.mkdtemp(prefix="billing-bench-"))
+    figures = []
     try:
-        figures = []
         if args.only in (None, "capture"):
             figures += asyncio.run(run_capture(args, work))
         if args.only in (None, "rating"):
@@ -130,8 +134,10 @@ def main() -> None:
             figures += asyncio.run(run_billing(args, work))
         if args.only in (None, "rendering"):
             figures += rendering.rendering_figures()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    except BaseException:
+        log.error("benchmark failed: the services' logs are kept in %s", work)
+        raise
+    shutil.rmtree(work, ignore_errors=True)
     report(figures)
 
 
