@@ -9,7 +9,7 @@ import os
 import signal
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import uvloop
 
@@ -77,7 +77,14 @@ class Lifecycle:
         log.info("stopped")
 
 
-def bootstrap_process(settings: ServiceSettings, service: str) -> None:
+class ProcessSettings(Protocol):
+    """What starting a process reads of its settings."""
+
+    @property
+    def log_level(self) -> str: ...
+
+
+def bootstrap_process(settings: ProcessSettings, service: str) -> None:
     """Logging, tracing and the garbage-collector policy of a service process."""
     setup_logging(service, settings.log_level)
     setup_tracing(service)

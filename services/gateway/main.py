@@ -10,10 +10,8 @@ import uvicorn
 
 from kernel.database import create_pool, ensure_schema
 from kernel.grpc import channel
-from kernel.heap import collect_by_the_batch, freeze_startup_heap
-from kernel.logs import setup_logging
-from kernel.runtime import run_service, write_ready_file
-from kernel.telemetry import setup_tracing
+from kernel.heap import freeze_startup_heap
+from kernel.runtime import bootstrap_process, run_service, write_ready_file
 from services.gateway.app import create_app
 from services.gateway.deps import Clients
 from services.gateway.idempotency import DDL as IDEMPOTENCY_DDL
@@ -45,9 +43,7 @@ class ReportingServer(uvicorn.Server):
 async def main() -> None:
     """Serve the public API until SIGTERM or SIGINT (uvicorn shuts down gracefully)."""
     settings = Settings()  # type: ignore[call-arg]
-    setup_logging(SERVICE, settings.log_level)
-    setup_tracing(SERVICE)
-    collect_by_the_batch()
+    bootstrap_process(settings, SERVICE)
     pool = await create_pool(settings.database_url)
     await ensure_schema(pool, SERVICE, [*DDL, *IDEMPOTENCY_DDL])
     channels = {name: channel(getattr(settings, f"{name}_grpc"), RECEIVE_LIMITS.get(name))

@@ -46,7 +46,12 @@ def local_day(instant: datetime, timezone: str) -> date:
 
 def cycle_of(instant: datetime, timezone: str) -> date:
     """The first day of the record's bill cycle: its local calendar month."""
-    return local_day(instant, timezone).replace(day=1)
+    return cycle_of_day(local_day(instant, timezone))
+
+
+def cycle_of_day(day: date) -> date:
+    """The first day of the bill cycle a local day falls in: its calendar month."""
+    return day.replace(day=1)
 
 
 def tariffed(
@@ -120,7 +125,7 @@ def price_all(
         else:
             day = local_day(record.started_at, context.timezone)
             version = versions.get((context.rate_plan_id, day))
-            cycle = (record.account_id, day.replace(day=1))
+            cycle = (record.account_id, cycle_of_day(day))
             outcome, result.states[cycle] = price_tariffed(
                 record, context, version, result.states.get(cycle, CycleState()))
         if isinstance(outcome, UnratedRecord):

@@ -5,9 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from kernel.money import MINOR_UNITS, RATING_PLACES
-
-SHOWN_PLACES = Decimal(1).scaleb(-RATING_PLACES)
+from kernel.money import MINOR_UNITS, RATING_PLACES, RATING_STEP
 
 REMEMBERED = 65_536
 """How many shown numbers are remembered: a number's text depends on its value alone, and rates,
@@ -18,7 +16,7 @@ durations and counts recur from record to record."""
 def show(value: Decimal) -> str:
     """A quantity without exponent or trailing zeros, to at most 6 decimal places: 240, 0.002."""
     if value.as_tuple().exponent < -RATING_PLACES:  # type: ignore[operator]
-        value = value.quantize(SHOWN_PLACES, rounding=ROUND_HALF_UP)
+        value = value.quantize(RATING_STEP, rounding=ROUND_HALF_UP)
     text = format(value.normalize(), "f")
     return "0" if text in ("-0", "0") else text
 
