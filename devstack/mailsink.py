@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import time
 import uuid
 from email import policy
@@ -15,16 +14,10 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from devstack.ports import HOST, free_port
+
 log = logging.getLogger(__name__)
 
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    """A port the OS reports free now (aiosmtpd's Controller needs a concrete port)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
 
 
 class EmlWriter:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import IO
 
+from devstack.ports import HOST, free_ports
 from devstack.psp_simulator import NAME as PSP
 from devstack.psp_simulator import simulator_spec
 from devstack.supervisor import ServiceSpec, Supervisor
@@ -18,6 +18,8 @@ from kernel.settings import ServiceSettings
 BACKEND_SERVICES = ("invoice", "usage", "rating", "payment", "notify", "support")
 DEFAULT_PORTS = {"usage": 50051, "rating": 50052, "invoice": 50053, "payment": 50054,
                  "notify": 50055, "support": 50056, "gateway": 8000, PSP: 8010}
+ANY_PORT = f"{HOST}:0"
+"""Where a process nobody calls by address listens: the OS picks the port, the ready file tells it."""
 PSP_WEBHOOK_PATH = "/v1/payment-providers/simulator/webhooks"
 
 
@@ -55,19 +57,11 @@ class RunningStack:
         self.supervisor.stop()
 
 
-def free_port() -> int:
-    """A port the OS reports free now (services call each other, so ports are chosen up front)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def listen_addresses(fixed_ports: bool) -> dict[str, str]:
-    """127.0.0.1 and each service's default port, or free ports chosen by the OS."""
-    return {
-        name: f"127.0.0.1:{port if fixed_ports else free_port()}"
-        for name, port in DEFAULT_PORTS.items()
-    }
+    """127.0.0.1 and each service's default port, or distinct free ports chosen by the OS (services
+    call each other, so their ports are chosen up front)."""
+    ports = list(DEFAULT_PORTS.values()) if fixed_ports else free_ports(len(DEFAULT_PORTS))
+    return {name: f"{HOST}:{port}" for name, port in zip(DEFAULT_PORTS, ports, strict=True)}
 
 
 def wants_simulator(config: StackConfig) -> bool:
@@ -109,7 +103,7 @@ def start_rating_workers(supervisor: Supervisor, config: StackConfig, env: dict[
         name = f"rating-{number}"
         supervisor.start(ServiceSpec(
             name=name, module="services.rating.main",
-            env={**env, "GRPC_LISTEN": f"127.0.0.1:{free_port()}", "RATING_PARTITIONS": share},
+            env={**env, "GRPC_LISTEN": ANY_PORT, "RATING_PARTITIONS": share},
             ready_file=config.run_dir / f"{name}.ready",
         ))
         supervisor.wait_ready(name)
@@ -123,7 +117,7 @@ def start_relays(supervisor: Supervisor, config: StackConfig, env: dict[str, str
         name = f"{service}-relay"
         supervisor.start(ServiceSpec(
             name=name, module=f"services.{service}.relay_main",
-            env={**env, "GRPC_LISTEN": f"127.0.0.1:{free_port()}"},
+            env={**env, "GRPC_LISTEN": ANY_PORT},
             ready_file=config.run_dir / f"{name}.ready",
         ))
         supervisor.wait_ready(name)

@@ -74,6 +74,10 @@ def field_violation(error: grpc.aio.AioRpcError) -> dict[str, str] | None:
     return None
 
 
+EXCLUSIVE_PORT = [("grpc.so_reuseport", 0)]
+"""gRPC turns SO_REUSEPORT on by default, so a second server on a taken port starts and silently
+shares its calls; without it, binding a taken port fails at start."""
+
 Registration = tuple[Callable[[Any, grpc.aio.Server], None], Any, str]
 
 
@@ -81,7 +85,7 @@ class GrpcServer:
     """A grpc.aio server with grpc.health.v1, reflection and tracing."""
 
     def __init__(self, registrations: Sequence[Registration]) -> None:
-        self.server = grpc.aio.server(interceptors=[aio_server_interceptor()])
+        self.server = grpc.aio.server(interceptors=[aio_server_interceptor()], options=EXCLUSIVE_PORT)
         self.health = health_aio.HealthServicer()
         self.service_names = [name for _, _, name in registrations]
         for add, servicer, _ in registrations:

@@ -12,7 +12,7 @@ from typing import Any, cast
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from devstack.mailsink import HOST, free_port
+from devstack.ports import HOST, free_port
 
 TRY_LATER = "451 4.3.0 Mailbox temporarily unavailable, try again later"
 NO_SUCH_USER = "550 5.1.1 No such user here"
