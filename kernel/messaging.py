@@ -15,7 +15,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy, StreamConfig
 from nats.js.errors import NotFoundError as StreamNotFoundError
 
-from kernel.telemetry import inject_headers, span_from_headers
+from kernel.telemetry import inject_headers, span_from_headers, span_from_many
 
 log = logging.getLogger(__name__)
 
@@ -101,10 +101,18 @@ async def publish(
 
 
 MessageHandler = Callable[[Msg], Awaitable[None]]
+FetchHandler = Callable[[Sequence[Msg]], Awaitable[None]]
+"""Handles the messages of one fetch at once, all or nothing, and safely again after a failure."""
 
 
 class PullConsumer:
-    """A durable pull consumer that handles messages one by one and acks after success."""
+    """A durable pull consumer that acks each message after it is handled.
+
+    Messages are handled one by one, or, given `together`, the messages of each fetch at once:
+    a consumer that is behind then pays its per-message costs (a transaction, a lookup) once per
+    fetch. When handling them together fails, each is handled alone, so one bad message is
+    retried or terminated by itself.
+    """
 
     def __init__(
         self,
@@ -115,6 +123,7 @@ class PullConsumer:
         handler: MessageHandler,
         batch: int = 20,
         max_deliver: int = 10,
+        together: FetchHandler | None = None,
     ) -> None:
         self.js = js
         self.stream = stream
@@ -123,6 +132,7 @@ class PullConsumer:
         self.handler = handler
         self.batch = batch
         self.max_deliver = max_deliver
+        self.together = together
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Fetch and handle until stopping is set."""
@@ -143,10 +153,31 @@ class PullConsumer:
                     messages = await subscription.fetch(self.batch, timeout=0.5)
                 except (NatsTimeoutError, TimeoutError):
                     continue
-                for message in messages:
-                    await self.handle(message)
+                if self.together is not None and len(messages) > 1:
+                    await self.handle_together(self.together, messages)
+                else:
+                    for message in messages:
+                        await self.handle(message)
         finally:
             await subscription.unsubscribe()
+
+    async def handle_together(self, together: FetchHandler, messages: Sequence[Msg]) -> None:
+        """Handle a fetch's messages at once and ack them; when that fails, handle each alone."""
+        with span_from_many(
+            f"{self.durable} process", [message.headers for message in messages],
+            **{"messaging.destination": self.subject, "messaging.batch.message_count": len(messages)},
+        ):
+            try:
+                await together(messages)
+            except Exception as error:
+                log.warning("handling %s messages of %s together failed (%s: %s); handling each"
+                            " alone", len(messages), self.durable, type(error).__name__, error)
+            else:
+                for message in messages:
+                    await message.ack()
+                return
+        for message in messages:
+            await self.handle(message)
 
     async def handle(self, message: Msg) -> None:
         """Handle one message: ack on success, terminate poison, retry the rest later."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO, Any
 
@@ -65,6 +65,26 @@ def span_from_headers(
     try:
         with tracer("billing.messaging").start_as_current_span(
             name, kind=trace.SpanKind.CONSUMER, attributes=attributes
+        ) as span:
+            yield span
+    finally:
+        context.detach(token)
+
+
+@contextmanager
+def span_from_many(
+    name: str, headers: Sequence[Mapping[str, str] | None], **attributes: Any
+) -> Iterator[trace.Span]:
+    """A consumer span handling several messages at once: it continues the first message's trace
+    and links every message's (OpenTelemetry's convention for batch processing)."""
+    contexts = [propagate.extract(dict(carried or {})) for carried in headers]
+    links = [trace.Link(span_context) for span_context in
+             (trace.get_current_span(carried).get_span_context() for carried in contexts)
+             if span_context.is_valid]
+    token = context.attach(contexts[0])
+    try:
+        with tracer("billing.messaging").start_as_current_span(
+            name, kind=trace.SpanKind.CONSUMER, links=links, attributes=attributes
         ) as span:
             yield span
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -14,8 +15,8 @@ from kernel.messaging import PoisonMessageError
 from kernel.money import Money, MoneyError
 from services.rating.contexts import RatingContexts
 from services.rating.domain import RecordToRate
-from services.rating.store import RatedRecordStore
-from services.rating.tariffed import TariffLookup, needed_cycles, needed_versions, price_all
+from services.rating.store import RatedRecordStore, UsageMessage
+from services.rating.tariffed import BatchPricer, TariffLookup, needed_versions
 
 
 def owned_partitions(spec: str, partitions: int) -> list[int]:
@@ -61,8 +62,14 @@ def parse_batch(body: bytes) -> tuple[UUID, list[RecordToRate]]:
         raise PoisonMessageError(f"malformed usage batch: {error}") from error
 
 
+def message_id_of(message: Msg) -> str:
+    """The id the usage service gave the message (Nats-Msg-Id), else its place in the stream."""
+    return (message.headers or {}).get("Nats-Msg-Id") or (
+        f"{message.metadata.stream}:{message.metadata.sequence.stream}")
+
+
 class UsageBatchHandler:
-    """Prices a batch with the accounts' plans and stores it with the message id, atomically."""
+    """Prices usage messages with the accounts' plans and stores them with their ids, atomically."""
 
     def __init__(self, contexts: RatingContexts, tariffs: TariffLookup, store: RatedRecordStore
                  ) -> None:
@@ -71,16 +78,23 @@ class UsageBatchHandler:
         self.store = store
 
     async def __call__(self, message: Msg) -> None:
-        tenant_id, records = parse_batch(message.data)
-        message_id = (message.headers or {}).get("Nats-Msg-Id") or (
-            f"{message.metadata.stream}:{message.metadata.sequence.stream}"
-        )
+        await self.together([message])
+
+    async def together(self, messages: Sequence[Msg]) -> None:
+        """Rate the messages of a fetch as one batch per tenant, each batch in one transaction."""
+        by_tenant: dict[UUID, list[UsageMessage]] = {}
+        for message in messages:
+            tenant_id, records = parse_batch(message.data)
+            by_tenant.setdefault(tenant_id, []).append((message_id_of(message), records))
+        for tenant_id, batch in by_tenant.items():
+            await self.rate(tenant_id, batch)
+
+    async def rate(self, tenant_id: UUID, messages: list[UsageMessage]) -> None:
+        """Price and store one tenant's messages as one batch."""
+        records = [record for _, batch in messages for record in batch]
         contexts = await self.contexts.for_accounts(tenant_id, {r.account_id for r in records})
         versions = {
             key: await self.tariffs.version_at(tenant_id, *key)
             for key in needed_versions(records, contexts)
         }
-        await self.store.save(
-            message_id, tenant_id, needed_cycles(records, contexts),
-            lambda states: price_all(records, contexts, versions, states),
-        )
+        await self.store.save(tenant_id, messages, BatchPricer(contexts, versions))

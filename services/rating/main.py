@@ -49,7 +49,8 @@ async def main() -> None:
     for durable, subject in partition_consumers(
         owned_partitions(settings.rating_partitions, settings.usage_partitions)
     ):
-        lifecycle.start_worker(PullConsumer(js, USAGE_STREAM, durable, subject, handler).run)
+        lifecycle.start_worker(PullConsumer(js, USAGE_STREAM, durable, subject, handler,
+                                            together=handler.together).run)
     lifecycle.on_shutdown(pool.close)
     lifecycle.on_shutdown(lambda: asyncio.to_thread(catalog.close))
     lifecycle.on_shutdown(lambda: invoice_channel.close(None))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -13,7 +13,7 @@ import asyncpg
 
 from services.rating.domain import RatedPart, RecordToRate, UnratedRecord
 from services.rating.pricing import CycleState
-from services.rating.tariffed import CycleKey, Pricing, state_from_json, state_to_json
+from services.rating.tariffed import BatchPricer, CycleKey, state_from_json, state_to_json
 
 DDL = [
     "CREATE TABLE IF NOT EXISTS rating.rated_records ("
@@ -83,8 +83,8 @@ INSERT_PARTS = (
 )
 """Rated parts, one array per column, inserted in the arrays' order (so seq follows it) in one
 statement; a part already stored is kept as it was."""
-Pricer = Callable[[dict[CycleKey, CycleState]], Pricing]
-"""Prices a batch given the locked cycle states it reads."""
+UsageMessage = tuple[str, list[RecordToRate]]
+"""A usage message as rating stores it: its id (Nats-Msg-Id) and its records."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,23 @@ async def store_unrated(
     )
 
 
+def records_of(messages: Sequence[UsageMessage], taken: set[str]) -> list[RecordToRate]:
+    """The records of the messages whose ids are taken, each message once."""
+    records: list[RecordToRate] = []
+    for message_id, batch in messages:
+        if message_id in taken:
+            records += batch
+            taken = taken - {message_id}
+    return records
+
+
+def cycle_columns(states: dict[CycleKey, CycleState]) -> tuple[list[UUID], list[date], list[str]]:
+    """Cycle states as three columns: account ids, cycle starts and the states' JSON."""
+    keys = list(states)
+    return ([account_id for account_id, _ in keys], [start for _, start in keys],
+            [json.dumps(state_to_json(states[key])) for key in keys])
+
+
 class RatedRecordStore:
     """Rated records keyed (tenant, source, record id): a record is rated at most once."""
 
@@ -132,31 +149,33 @@ class RatedRecordStore:
         self.pool = pool
 
     async def save(
-        self, message_id: str, tenant_id: UUID, cycles: set[CycleKey], pricer: Pricer
-    ) -> bool:
-        """Price and store a message's records once, with the cycle states they advance, atomically.
+        self, tenant_id: UUID, messages: Sequence[UsageMessage], pricer: BatchPricer
+    ) -> list[str]:
+        """Price and store, as one batch, the records of the messages not processed before, with the
+        cycle states they advance and the messages' ids, atomically; the ids of those messages.
 
         The cycle states are locked first, so concurrent batches of an account never both spend
-        the same allowance; False when the message was already processed.
+        the same allowance; a message processed before (a redelivery) changes nothing.
         """
         now = datetime.now(UTC)
+        ids = list(dict.fromkeys(message_id for message_id, _ in messages))
         async with self.pool.acquire() as conn, conn.transaction():
-            first_time = await conn.fetchval(
-                "INSERT INTO rating.inbox VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING true",
-                message_id, now,
-            )
-            if not first_time:
-                return False
-            pricing = pricer(await self.lock_cycles(conn, tenant_id, cycles))
+            fresh = {row[0] for row in await conn.fetch(
+                "INSERT INTO rating.inbox SELECT m, $2 FROM unnest($1::text[]) AS m"
+                " ON CONFLICT DO NOTHING RETURNING message_id", ids, now)}
+            if not fresh:
+                return []
+            records = records_of(messages, fresh)
+            pricing = pricer.price(records, await self.lock_cycles(conn, tenant_id, pricer.cycles(records)))
             await self.store_parts(conn, tenant_id, pricing.rated, now)
             await store_unrated(conn, tenant_id, pricing.unrated, now)
-            await conn.executemany(
-                "UPDATE rating.cycle_states SET state = $4"
-                " WHERE tenant_id = $1 AND account_id = $2 AND cycle_start = $3",
-                [(tenant_id, account_id, start, json.dumps(state_to_json(state)))
-                 for (account_id, start), state in pricing.states.items()],
-            )
-        return True
+            await conn.execute(
+                "UPDATE rating.cycle_states AS c SET state = s.state FROM unnest($2::uuid[],"
+                " $3::date[], $4::jsonb[]) AS s(account_id, cycle_start, state)"
+                " WHERE c.tenant_id = $1 AND c.account_id = s.account_id"
+                " AND c.cycle_start = s.cycle_start",
+                tenant_id, *cycle_columns(pricing.states))
+        return [message_id for message_id in ids if message_id in fresh]
 
     @staticmethod
     async def replace_cycle_state(

@@ -135,6 +135,23 @@ def price_all(
     return result
 
 
+@dataclass(frozen=True)
+class BatchPricer:
+    """How a batch's records are priced once their accounts' contexts and the tariff versions they
+    need are known: which cycle states they read, and their pricing given those states."""
+
+    contexts: Mapping[UUID, RatingContext]
+    versions: Mapping[VersionKey, TariffVersion | None]
+
+    def cycles(self, records: list[RecordToRate]) -> set[CycleKey]:
+        """The bill cycles the records read and advance."""
+        return needed_cycles(records, self.contexts)
+
+    def price(self, records: list[RecordToRate], states: Mapping[CycleKey, CycleState]) -> Pricing:
+        """The records priced against the cycles' states (see price_all)."""
+        return price_all(records, self.contexts, self.versions, states)
+
+
 def price_flat(record: RecordToRate, context: RatingContext | None) -> list[RatedPart] | UnratedRecord:
     """A record priced whole by its plan's flat usage price."""
     flat = rate(record, context)

@@ -20,7 +20,7 @@ from services.rating.pricing import Allowance, TariffVersion, VoiceRate, VoiceTa
 from services.rating.rederiving import Rederiving
 from services.rating.selections import UsageSelection
 from services.rating.store import DDL, RatedRecordStore
-from services.rating.tariffed import needed_cycles, needed_versions, price_all
+from services.rating.tariffed import BatchPricer, needed_versions
 from tests.integration.serving import serving
 from tests.unit.rating.pricing.tariffs import VOICE, tariff
 from tests.unit.rating.test_tariffed import contexts
@@ -74,8 +74,8 @@ async def rate(pool: asyncpg.Pool, tenant: UUID, message_id: str, records: list[
     """Rate a batch as the usage consumer does, with one version in effect on every day."""
     accounts = contexts()
     versions = {key: version for key in needed_versions(records, accounts)}
-    assert await RatedRecordStore(pool).save(message_id, tenant, needed_cycles(records, accounts),
-                                             lambda states: price_all(records, accounts, versions, states))
+    assert await RatedRecordStore(pool).save(tenant, [(message_id, records)],
+                                             BatchPricer(accounts, versions))
 
 
 def month(year: int, number: int) -> datetime:

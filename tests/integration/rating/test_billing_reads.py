@@ -24,7 +24,7 @@ from services.rating.rederiving import Rederiving
 from services.rating.rerating import Rerating
 from services.rating.selections import UsageSelection
 from services.rating.store import DDL, RatedRecordStore
-from services.rating.tariffed import price_all
+from services.rating.tariffed import BatchPricer, price_all
 from tests.integration.rating.billing_fakes import (
     V2,
     Accounts,
@@ -224,8 +224,7 @@ async def test_rederiving_matches_untouched_usage_and_not_a_changed_amount(
 async def test_rederiving_flat_priced_usage_uses_the_plan_prices(pool: asyncpg.Pool) -> None:
     flat = contexts(rate_plan=None)
     records = [call("f1", 90), call("f2", 30, TUESDAY_NOON + minutes(1))]
-    assert await RatedRecordStore(pool).save(
-        "m1", TENANT, set(), lambda states: price_all(records, flat, {}, states))
+    assert await RatedRecordStore(pool).save(TENANT, [("m1", records)], BatchPricer(flat, {}))
 
     class FlatAccounts:
         async def for_accounts(self, tenant_id: object, account_ids: object) -> object:

@@ -15,7 +15,7 @@ from kernel.database import create_pool, ensure_schema
 from services.rating.domain import RecordToRate
 from services.rating.pricing import Allowance
 from services.rating.store import DDL, RatedRecordStore
-from services.rating.tariffed import needed_cycles, price_all
+from services.rating.tariffed import BatchPricer
 from tests.unit.rating.pricing.tariffs import PLAN, tariff
 from tests.unit.rating.test_tariffed import TUESDAY_NOON, call, contexts
 
@@ -36,8 +36,7 @@ TENANT = uuid4()
 
 async def save(store: RatedRecordStore, message_id: str, records: list[RecordToRate]) -> bool:
     accounts = contexts()
-    return await store.save(message_id, TENANT, needed_cycles(records, accounts),
-                            lambda states: price_all(records, accounts, VERSIONS, states))
+    return bool(await store.save(TENANT, [(message_id, records)], BatchPricer(accounts, VERSIONS)))
 
 
 async def test_concurrent_batches_never_spend_an_allowance_twice(pool: asyncpg.Pool) -> None:
@@ -63,3 +62,32 @@ async def test_a_redelivered_batch_changes_nothing(pool: asyncpg.Pool) -> None:
     assert [r["part"] for r in before] == [0, 1]
     assert not await save(store, "m1", records)
     assert await pool.fetch("SELECT * FROM rating.rated_records ORDER BY part") == before
+
+
+async def test_messages_saved_together_are_priced_as_one_batch_in_event_order(pool: asyncpg.Pool) -> None:
+    store = RatedRecordStore(pool)
+    late, early = [call("late", 400, TUESDAY_NOON + timedelta(minutes=30))], [call("early", 400)]
+
+    saved = await store.save(TENANT, [("m1", late), ("m2", early)], BatchPricer(contexts(), VERSIONS))
+
+    assert saved == ["m1", "m2"]
+    rows = await pool.fetch("SELECT record_id, quantity, allowance FROM rating.rated_records ORDER BY seq")
+    assert [tuple(row) for row in rows] == [
+        ("early", 400, "national"), ("late", 200, "national"), ("late", 200, None)]
+    assert await pool.fetchval("SELECT count(*) FROM rating.inbox") == 2
+
+
+async def test_saving_together_prices_only_messages_not_processed_before(pool: asyncpg.Pool) -> None:
+    store = RatedRecordStore(pool)
+    first, second = [call("c1", 500)], [call("c2", 500, TUESDAY_NOON + timedelta(minutes=5))]
+    assert await save(store, "m1", first)
+
+    saved = await store.save(TENANT, [("m1", first), ("m2", second), ("m2", second)],
+                             BatchPricer(contexts(), VERSIONS))
+
+    assert saved == ["m2"]
+    rows = await pool.fetch("SELECT record_id, quantity, allowance FROM rating.rated_records ORDER BY seq")
+    assert [tuple(row) for row in rows] == [
+        ("c1", 500, "national"), ("c2", 100, "national"), ("c2", 400, None)]
+    assert await store.save(TENANT, [("m1", first), ("m2", second)],
+                            BatchPricer(contexts(), VERSIONS)) == []

@@ -17,7 +17,7 @@ from services.rating.listings import RatingListings
 from services.rating.pricing import TariffVersion, VoiceRate, VoiceTable
 from services.rating.rerating import Rerating
 from services.rating.store import DDL, RatedRecordStore
-from services.rating.tariffed import needed_cycles, price_all
+from services.rating.tariffed import BatchPricer
 from tests.unit.rating.pricing.tariffs import ACCOUNT, PLAN, VOICE, tariff
 from tests.unit.rating.test_tariffed import TUESDAY_NOON, call, contexts
 
@@ -69,8 +69,7 @@ async def test_rerating_writes_differences_and_is_idempotent(pool: asyncpg.Pool)
                call("c3", 60, TUESDAY_NOON + timedelta(minutes=9), destination="+4930123456")]
     versions = {(PLAN, TUESDAY_NOON.date()): tariff()}
     accounts = contexts()
-    await store.save("m1", TENANT, needed_cycles(records, accounts),
-                     lambda states: price_all(records, accounts, versions, states))
+    await store.save(TENANT, [("m1", records)], BatchPricer(accounts, versions))
     before = await rated_rows(pool)
     assert [r[0] for r in before] == ["c1", "c2"]
     period = (TUESDAY_NOON.date().replace(day=1), TUESDAY_NOON.date() + timedelta(days=1))
@@ -98,8 +97,7 @@ async def test_a_record_a_rerating_priced_is_no_longer_counted_unrated(pool: asy
     records = [call("c1", 60), call("g1", 60, TUESDAY_NOON + timedelta(minutes=9), destination="+4930123456"),
                call("g2", 60, TUESDAY_NOON + timedelta(minutes=11), destination="+4930123457")]
     accounts, versions = contexts(), {(PLAN, TUESDAY_NOON.date()): tariff()}
-    await store.save("m1", TENANT, needed_cycles(records, accounts),
-                     lambda states: price_all(records, accounts, versions, states))
+    await store.save(TENANT, [("m1", records)], BatchPricer(accounts, versions))
     listings = RatingListings(pool)
     ever = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
     assert await listings.count_unrated(TENANT, ACCOUNT, *ever) == {"no_destination_rate": 2}
