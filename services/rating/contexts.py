@@ -9,7 +9,7 @@ from uuid import UUID
 import grpc
 from billing.invoice.v1 import invoice_pb2, invoice_pb2_grpc
 
-from kernel.caching import TtlCache
+from kernel.caching import SharedLookup, TtlCache
 from services.rating.caching import LOOKUP_SECONDS
 from services.rating.domain import RatingContext, UnitPrice
 
@@ -52,26 +52,15 @@ class GrpcRatingContexts:
 
 
 class CachedRatingContexts:
-    """Rating contexts reused for a few seconds (quotes ask for the same accounts repeatedly)."""
+    """Rating contexts reused for a few seconds (quotes ask for the same accounts repeatedly), and
+    looked up once for concurrent batches that need the same accounts."""
 
     def __init__(self, contexts: RatingContexts) -> None:
         self.contexts = contexts
-        self.cache: TtlCache[RatingContext | None] = TtlCache(LOOKUP_SECONDS)
+        self.lookup: SharedLookup[UUID, UUID, RatingContext] = SharedLookup(
+            TtlCache(LOOKUP_SECONDS), contexts.for_accounts, remember_misses=True)
 
     async def for_accounts(
         self, tenant_id: UUID, account_ids: set[UUID]
     ) -> dict[UUID, RatingContext]:
-        found: dict[UUID, RatingContext] = {}
-        missing = set()
-        for account_id in account_ids:
-            hit, context = self.cache.get((tenant_id, account_id))
-            if not hit:
-                missing.add(account_id)
-            elif context is not None:
-                found[account_id] = context
-        if missing:
-            fetched = await self.contexts.for_accounts(tenant_id, missing)
-            for account_id in missing:
-                self.cache.put((tenant_id, account_id), fetched.get(account_id))
-            found.update(fetched)
-        return found
+        return await self.lookup.get_many(tenant_id, account_ids)

@@ -17,9 +17,9 @@ ACCOUNT_EVENTS = "events.invoice.Account.>"
 class AwaitingCustomerHandler:
     """On Account.Opened and Account.IdentityAdded, resubmit the records that waited for it."""
 
-    def __init__(self, resubmissions: Resubmissions, cache: TtlCache[UUID]) -> None:
+    def __init__(self, resubmissions: Resubmissions, identities: TtlCache[UUID | None]) -> None:
         self.resubmissions = resubmissions
-        self.cache = cache
+        self.identities = identities
 
     async def __call__(self, message: Msg) -> None:
         try:
@@ -31,7 +31,7 @@ class AwaitingCustomerHandler:
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise PoisonMessageError(f"malformed account event: {error}") from error
         if kind == "Account.IdentityRemoved":
-            self.cache.forget((tenant_id, "@" + identity))
+            self.identities.forget((tenant_id, identity))
         elif kind == "Account.Opened":
             await self.resubmissions.reprocess_awaiting(tenant_id, [], [account_id])
         elif kind == "Account.IdentityAdded":

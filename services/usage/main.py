@@ -38,9 +38,9 @@ async def main() -> None:
     await ensure_stream(js, EVENTS_STREAM)
     relay = UsageOutboxRelay(pool, js)
     invoice_channel = channel(settings.invoice_grpc)
-    cache = resolver_cache()
+    identities = resolver_cache()
     capture = UsageCapture(
-        GrpcAccountResolver(invoice_channel, cache),
+        GrpcAccountResolver(invoice_channel, resolver_cache(), identities),
         PostgresUsageStore(pool, settings.usage_partitions),
         SystemClock(),
         max_skew=timedelta(seconds=settings.max_clock_skew_seconds),
@@ -56,7 +56,7 @@ async def main() -> None:
     ).run)
     lifecycle.start_worker(PullConsumer(
         js, EVENTS_STREAM, "usage-awaiting-customers", ACCOUNT_EVENTS,
-        AwaitingCustomerHandler(resubmissions, cache),
+        AwaitingCustomerHandler(resubmissions, identities),
     ).run)
     lifecycle.on_shutdown(pool.close)
     lifecycle.on_shutdown(lambda: invoice_channel.close(None))
