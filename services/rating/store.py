@@ -128,10 +128,11 @@ async def store_unrated(
 def records_of(messages: Sequence[UsageMessage], taken: set[str]) -> list[RecordToRate]:
     """The records of the messages whose ids are taken, each message once."""
     records: list[RecordToRate] = []
+    seen: set[str] = set()
     for message_id, batch in messages:
-        if message_id in taken:
+        if message_id in taken and message_id not in seen:
             records += batch
-            taken = taken - {message_id}
+            seen.add(message_id)
     return records
 
 

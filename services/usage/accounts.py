@@ -35,10 +35,8 @@ class GrpcAccountResolver:
     async def resolve(
         self, tenant_id: UUID, account_ids: set[UUID], subscribers: set[str]
     ) -> tuple[set[UUID], dict[str, UUID]]:
-        known = set(await self.accounts.get_many(tenant_id, account_ids)) if account_ids else set()
-        by_subscriber = (await self.identities.get_many(tenant_id, subscribers)
-                         if subscribers else {})
-        return known, by_subscriber
+        known = await self.accounts.get_many(tenant_id, account_ids)
+        return set(known), await self.identities.get_many(tenant_id, subscribers)
 
     async def _known_accounts(self, tenant_id: UUID, account_ids: set[UUID]) -> dict[UUID, UUID]:
         response = await self.stub.GetRatingContext(invoice_pb2.GetRatingContextRequest(
