@@ -19,7 +19,6 @@ from devstack.ports import HOST, free_port
 log = logging.getLogger(__name__)
 
 
-
 class EmlWriter:
     """aiosmtpd handler writing each message, as received, to <folder>/<ns>-<random>.eml."""
 

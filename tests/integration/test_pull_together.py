@@ -24,11 +24,11 @@ SUBJECT = "events.test.Thing.Happened"
 class Recorder:
     """Handles messages as a consumer would; bodies starting 'poison' can never be handled."""
 
-    def __init__(self) -> None:
+    def __init__(self, expected: int) -> None:
         self.fetches: list[list[str]] = []
         self.alone: list[str] = []
         self.done = asyncio.Event()
-        self.expected = 0
+        self.expected = expected
 
     async def together(self, messages: Sequence[Msg]) -> None:
         bodies = [message.data.decode() for message in messages]
@@ -55,8 +55,7 @@ async def consume(nats_url: str, bodies: list[str], expected: int) -> tuple[Reco
     js = nc.jetstream()
     await ensure_stream(js, EVENTS_STREAM)
     await publish_in_order(js, [Outgoing(SUBJECT, body.encode(), body) for body in bodies])
-    recorder = Recorder()
-    recorder.expected = expected
+    recorder = Recorder(expected)
     consumer = PullConsumer(js, EVENTS_STREAM, "together", SUBJECT, recorder.one, batch=10,
                             together=recorder.together)
     stopping = asyncio.Event()
