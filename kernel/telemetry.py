@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import IO, Any
 
 from opentelemetry import context, propagate, trace
@@ -55,33 +55,30 @@ def inject_headers(headers: dict[str, str] | None = None) -> dict[str, str]:
     return carrier
 
 
-@contextmanager
 def span_from_headers(
     name: str, headers: Mapping[str, str] | None, **attributes: Any
-) -> Iterator[trace.Span]:
+) -> AbstractContextManager[trace.Span]:
     """A consumer span continuing the trace carried in a message's headers."""
-    parent = propagate.extract(dict(headers or {}))
-    token = context.attach(parent)
-    try:
-        with tracer("billing.messaging").start_as_current_span(
-            name, kind=trace.SpanKind.CONSUMER, attributes=attributes
-        ) as span:
-            yield span
-    finally:
-        context.detach(token)
+    return consumer_span(name, propagate.extract(dict(headers or {})), [], attributes)
 
 
-@contextmanager
 def span_from_many(
     name: str, headers: Sequence[Mapping[str, str] | None], **attributes: Any
-) -> Iterator[trace.Span]:
+) -> AbstractContextManager[trace.Span]:
     """A consumer span handling several messages at once: it continues the first message's trace
     and links every message's (OpenTelemetry's convention for batch processing)."""
     contexts = [propagate.extract(dict(carried or {})) for carried in headers]
     links = [trace.Link(span_context) for span_context in
              (trace.get_current_span(carried).get_span_context() for carried in contexts)
              if span_context.is_valid]
-    token = context.attach(contexts[0])
+    return consumer_span(name, contexts[0], links, attributes)
+
+
+@contextmanager
+def consumer_span(name: str, parent: context.Context, links: list[trace.Link],
+                  attributes: dict[str, Any]) -> Iterator[trace.Span]:
+    """A consumer span, child of the parent context, with links to other messages' spans."""
+    token = context.attach(parent)
     try:
         with tracer("billing.messaging").start_as_current_span(
             name, kind=trace.SpanKind.CONSUMER, links=links, attributes=attributes

@@ -124,7 +124,7 @@ class Rerating:
             " WHERE tenant_id = $1 AND source = $2 AND record_id = $3",
             [(tenant_id, *key) for key in sorted(newly)])
         state = pricing.states.get((context.account_id, cycle), CycleState())
-        await RatedRecordStore.replace_cycle_state(conn, tenant_id, (context.account_id, cycle), state)
+        await RatedRecordStore.replace_cycle_states(conn, tenant_id, {(context.account_id, cycle): state})
         if to_store or state != before:
             await self._record(conn, tenant_id, context, cycle, first_seq, versions)
         return RerateResult([cycle], len(records), adjusted, len(newly), difference)

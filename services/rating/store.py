@@ -170,24 +170,20 @@ class RatedRecordStore:
             pricing = pricer.price(records, await self.lock_cycles(conn, tenant_id, pricer.cycles(records)))
             await self.store_parts(conn, tenant_id, pricing.rated, now)
             await store_unrated(conn, tenant_id, pricing.unrated, now)
-            await conn.execute(
-                "UPDATE rating.cycle_states AS c SET state = s.state FROM unnest($2::uuid[],"
-                " $3::date[], $4::jsonb[]) AS s(account_id, cycle_start, state)"
-                " WHERE c.tenant_id = $1 AND c.account_id = s.account_id"
-                " AND c.cycle_start = s.cycle_start",
-                tenant_id, *cycle_columns(pricing.states))
+            await self.replace_cycle_states(conn, tenant_id, pricing.states)
         return [message_id for message_id in ids if message_id in fresh]
 
     @staticmethod
-    async def replace_cycle_state(
-        conn: asyncpg.Connection, tenant_id: UUID, cycle: CycleKey, state: CycleState
+    async def replace_cycle_states(
+        conn: asyncpg.Connection, tenant_id: UUID, states: dict[CycleKey, CycleState]
     ) -> None:
-        """Set a (locked) cycle's state."""
+        """Set (locked) cycles' states, in one statement."""
         await conn.execute(
-            "UPDATE rating.cycle_states SET state = $4"
-            " WHERE tenant_id = $1 AND account_id = $2 AND cycle_start = $3",
-            tenant_id, *cycle, json.dumps(state_to_json(state)),
-        )
+            "UPDATE rating.cycle_states AS c SET state = s.state FROM unnest($2::uuid[],"
+            " $3::date[], $4::jsonb[]) AS s(account_id, cycle_start, state)"
+            " WHERE c.tenant_id = $1 AND c.account_id = s.account_id"
+            " AND c.cycle_start = s.cycle_start",
+            tenant_id, *cycle_columns(states))
 
     @staticmethod
     async def lock_cycles(
