@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -11,6 +10,7 @@ from uuid import UUID
 import orjson
 from nats.aio.msg import Msg
 
+from kernel.dates import aware_instant
 from kernel.messaging import PoisonMessageError
 from kernel.money import Money, MoneyError
 from services.rating.contexts import RatingContexts
@@ -49,7 +49,7 @@ def parse_batch(body: bytes) -> tuple[UUID, list[RecordToRate]]:
                 source=item["source"], record_id=item["record_id"],
                 account_id=UUID(item["account_id"]), service_type=item["service_type"],
                 quantity=Decimal(item["quantity"]), unit=item["unit"],
-                started_at=datetime.fromisoformat(item["started_at"]),
+                started_at=aware_instant(item["started_at"]),
                 destination=item.get("attributes", {}).get("destination", ""),
                 duration=Decimal(item["duration"]) if "duration" in item else None,
                 upstream_price=Money.of(item["price"]["amount"], item["price"]["currency"])

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 from uuid import UUID
 
 from kernel.money import Money
 from kernel.units import UNIT_SIZE
 
 
-@dataclass(frozen=True)
-class RecordToRate:
-    """A usage record as published by the usage service, in its base unit."""
+class RecordToRate(NamedTuple):
+    """A usage record as published by the usage service, in its base unit (an immutable tuple,
+    cheap to make: rating reads thousands a second)."""
 
     source: str
     record_id: str
@@ -25,6 +26,11 @@ class RecordToRate:
     destination: str = ""
     duration: Decimal | None = None
     upstream_price: Money | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The record's identity: (source, record_id)."""
+        return self.source, self.record_id
 
 
 @dataclass(frozen=True)
@@ -61,9 +67,9 @@ class RatedRecord:
     plan_id: UUID
 
 
-@dataclass(frozen=True)
-class RatedPart:
-    """A stored rated part: a whole record (part 0) or the included / charged part of a split one."""
+class RatedPart(NamedTuple):
+    """A stored rated part: a whole record (part 0) or the included / charged part of a split one
+    (an immutable tuple, cheap to make: rating makes one or more per record)."""
 
     record: RecordToRate
     part: int

@@ -28,6 +28,7 @@ from services.rating.cycles import (
 )
 from services.rating.domain import RatedPart, RatingContext, RecordToRate
 from services.rating.pricing import CycleState, TariffVersion
+from services.rating.pricing.allowances import FRESH_CYCLE
 from services.rating.store import SEQUENCE, RatedRecordStore
 from services.rating.tariffed import (
     TariffLookup,
@@ -123,7 +124,7 @@ class Rerating:
             "UPDATE rating.unrated_records SET rerated_at = now()"
             " WHERE tenant_id = $1 AND source = $2 AND record_id = $3",
             [(tenant_id, *key) for key in sorted(newly)])
-        state = pricing.states.get((context.account_id, cycle), CycleState())
+        state = pricing.states.get((context.account_id, cycle), FRESH_CYCLE)
         await RatedRecordStore.replace_cycle_states(conn, tenant_id, {(context.account_id, cycle): state})
         if to_store or state != before:
             await self._record(conn, tenant_id, context, cycle, first_seq, versions)

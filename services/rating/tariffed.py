@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Protocol
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -23,7 +24,8 @@ from services.rating.domain import (
     UnratedRecord,
     rate,
 )
-from services.rating.pricing import CycleState, Priced, TariffVersion, Unrated, UsageToPrice, price
+from services.rating.pricing import CycleState, Priced, TariffVersion, Unrated, price
+from services.rating.pricing.allowances import FRESH_CYCLE
 
 CycleKey = tuple[UUID, date]
 """An account's bill cycle: (account id, first day of the cycle)."""
@@ -39,8 +41,10 @@ class TariffLookup(Protocol):
     ) -> TariffVersion | None: ...
 
 
+@lru_cache(maxsize=8192)
 def local_day(instant: datetime, timezone: str) -> date:
-    """The day the instant falls on in the timezone."""
+    """The day the instant falls on in the timezone. Remembered for the last few thousand instants:
+    a batch asks it of each record when finding versions, cycles and then pricing."""
     return instant.astimezone(ZoneInfo(timezone)).date()
 
 
@@ -81,16 +85,6 @@ def needed_cycles(
             for record, context in tariffed(records, contexts)}
 
 
-def to_price(record: RecordToRate) -> UsageToPrice:
-    """The engine's view of a usage record."""
-    return UsageToPrice(
-        source=record.source, record_id=record.record_id, account_id=record.account_id,
-        service_type=record.service_type, quantity=record.quantity, started_at=record.started_at,
-        destination=record.destination, duration_seconds=record.duration,
-        upstream_price=record.upstream_price,
-    )
-
-
 def part_of(record: RecordToRate, priced: Priced, plan_id: UUID) -> RatedPart:
     """A priced part as stored."""
     return RatedPart(
@@ -127,7 +121,7 @@ def price_all(
             version = versions.get((context.rate_plan_id, day))
             cycle = (record.account_id, cycle_of_day(day))
             outcome, result.states[cycle] = price_tariffed(
-                record, context, version, result.states.get(cycle, CycleState()))
+                record, context, version, result.states.get(cycle, FRESH_CYCLE))
         if isinstance(outcome, UnratedRecord):
             result.unrated.append(outcome)
         else:
@@ -167,7 +161,7 @@ def price_tariffed(
     """A record priced by the engine under a tariff version against its cycle state, and the new state."""
     if version is None:
         return UnratedRecord(record, "no_tariff_version"), state
-    outcome, state = price(to_price(record), version, context.timezone, state)
+    outcome, state = price(record, version, context.timezone, state)
     if isinstance(outcome, Unrated):
         return UnratedRecord(record, outcome.reason.value), state
     return [part_of(record, priced, context.plan_id) for priced in outcome], state
@@ -200,7 +194,7 @@ def quote(
     record: RecordToRate, context: RatingContext, version: TariffVersion, state: CycleState
 ) -> Quote | Unrated:
     """Price a record without recording it (prepaid authorization): the state is not changed."""
-    outcome, after = price(to_price(record), version, context.timezone, state)
+    outcome, after = price(record, version, context.timezone, state)
     if isinstance(outcome, Unrated):
         return outcome
     return Quote(

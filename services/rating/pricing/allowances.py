@@ -74,6 +74,10 @@ class CycleState:
         return state
 
 
+FRESH_CYCLE = CycleState()
+"""A bill cycle nothing has used or been charged in yet."""
+
+
 def added(pairs: tuple[tuple[str, Decimal], ...], name: str, quantity: Decimal
           ) -> tuple[tuple[str, Decimal], ...]:
     """Sorted (name, quantity) pairs with quantity added to name's (a new pair if name is absent)."""

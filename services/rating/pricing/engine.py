@@ -15,11 +15,11 @@ from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kernel.money import Money
-from services.rating.pricing.allowances import CycleState, Draw, draw
+from services.rating.pricing.allowances import FRESH_CYCLE, CycleState, Draw, draw
 from services.rating.pricing.explain import plural, show, show_money
 from services.rating.pricing.increments import billed_seconds, round_up
 from services.rating.pricing.prefixes import destination_digits, spaced
-from services.rating.pricing.records import Priced, Reason, Unrated, UsageToPrice
+from services.rating.pricing.records import Priced, Reason, Unrated, UsageRecord, UsageToPrice
 from services.rating.pricing.tariff import TariffVersion, VoiceRate
 from services.rating.pricing.tiers import Tiers, tier_shares
 from services.rating.pricing.volumes import unit_bytes, unit_symbol
@@ -43,7 +43,7 @@ class Destination:
 class Pricing:
     """One record being priced under one version: what every part of it shares."""
 
-    record: UsageToPrice
+    record: UsageRecord
     version: TariffVersion
 
     @property
@@ -72,7 +72,7 @@ class Pricing:
         return Unrated(self.record, reason, detail)
 
 
-def price(record: UsageToPrice, version: TariffVersion, timezone: str, state: CycleState) -> Outcome:
+def price(record: UsageRecord, version: TariffVersion, timezone: str, state: CycleState) -> Outcome:
     """Price one record under a tariff version, in the account's timezone, against its cycle state.
 
     Records of an account must come in event order (UsageToPrice.event_order): allowances and tiers
@@ -119,7 +119,7 @@ def price_batch(
         if version is None:
             results.append((record, Unrated(record, Reason.NO_TARIFF_VERSION, "no tariff version applies")))
             continue
-        state = new_states.get(record.account_id, CycleState())
+        state = new_states.get(record.account_id, FRESH_CYCLE)
         result, new_states[record.account_id] = price(record, version, timezone_of(record.account_id), state)
         results.append((record, result))
     return results, new_states

@@ -6,9 +6,28 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple, Protocol
 from uuid import UUID
 
 from kernel.money import Money
+
+
+class UsageRecord(Protocol):
+    """What the engine reads of a usage record: a UsageToPrice, or any record with these fields
+    (started_at aware, quantity in the service's base unit)."""
+
+    @property
+    def service_type(self) -> str: ...
+    @property
+    def quantity(self) -> Decimal: ...
+    @property
+    def started_at(self) -> datetime: ...
+    @property
+    def destination(self) -> str: ...
+    @property
+    def upstream_price(self) -> Money | None: ...
+    @property
+    def key(self) -> tuple[str, str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +60,12 @@ class UsageToPrice:
         return self.started_at, self.source, self.record_id
 
 
-@dataclass(frozen=True, slots=True)
-class Priced:
+class Priced(NamedTuple):
     """One priced part of a record: a whole record, or the included or charged part of a split one.
 
     quantity is the part's measured quantity and billed_quantity the quantity charged after
     increments or session rounding, both in the service's base unit; amount keeps 6 decimals.
+    An immutable tuple, cheap to make: a batch makes one or more per record.
     """
 
     record_key: tuple[str, str]
@@ -83,6 +102,6 @@ class Reason(StrEnum):
 class Unrated:
     """A record that could not be priced, the reason, and a detail for people."""
 
-    record: UsageToPrice
+    record: UsageRecord
     reason: Reason
     detail: str = ""

@@ -40,6 +40,7 @@ def test_a_batch_reads_back_with_exact_decimals_and_instants() -> None:
     b"{not json", b"[]", orjson.dumps({"tenant_id": "nope", "records": []}),
     orjson.dumps({"tenant_id": str(TENANT), "records": [record(quantity="lots")]}),
     orjson.dumps({"tenant_id": str(TENANT), "records": [record(started_at="yesterday")]}),
+    orjson.dumps({"tenant_id": str(TENANT), "records": [record(started_at="2026-11-02T10:00:00")]}),
     orjson.dumps({"tenant_id": str(TENANT), "records": [{"source": "sw1"}]}),
 ])
 def test_a_malformed_batch_is_poison(body: bytes) -> None:
