@@ -10,6 +10,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import asyncpg
+import orjson
 
 from services.rating.domain import RatedPart, RecordToRate, UnratedRecord
 from services.rating.pricing import CycleState
@@ -76,13 +77,15 @@ RATED_COLUMNS = {
 numbers it."""
 INSERT_PARTS = (
     f"INSERT INTO rating.rated_records ({', '.join(RATED_COLUMNS)})"
-    f" SELECT {', '.join(RATED_COLUMNS)} FROM unnest("
-    + ", ".join(f"${n}::{kind}[]" for n, kind in enumerate(RATED_COLUMNS.values(), start=1))
-    + f") WITH ORDINALITY AS parts({', '.join(RATED_COLUMNS)}, ordinal)"
+    f" SELECT {', '.join(RATED_COLUMNS)} FROM ROWS FROM (json_to_recordset($1::json) AS ("
+    + ", ".join(f"{name} {kind}" for name, kind in RATED_COLUMNS.items())
+    + f")) WITH ORDINALITY AS parts({', '.join(RATED_COLUMNS)}, ordinal)"
     " ORDER BY ordinal ON CONFLICT DO NOTHING"
 )
-"""Rated parts, one array per column, inserted in the arrays' order (so seq follows it) in one
-statement; a part already stored is kept as it was."""
+"""Rated parts, a JSON array of one object per part, inserted in the array's order (so seq follows
+it) in one statement; a part already stored is kept as it was. JSON rather than one array per
+column: asyncpg encoding the arrays cost the rating worker about 29 us per part, orjson about 12 us,
+for about 4 us more of PostgreSQL's."""
 UsageMessage = tuple[str, list[RecordToRate]]
 """A usage message as rating stores it: its id (Nats-Msg-Id) and its records."""
 
@@ -123,6 +126,14 @@ async def store_unrated(
           u.record.unit, *inputs_of(u.record))
          for u in unrated],
     )
+
+
+def part_value_text(value: object) -> str:
+    """A rated part's value orjson does not write itself, as text: a Decimal exactly, and a UUID
+    read back from the database (asyncpg's own UUID type)."""
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not a rated part's value")
 
 
 def records_of(messages: Sequence[UsageMessage], taken: set[str]) -> list[RecordToRate]:
@@ -216,13 +227,13 @@ class RatedRecordStore:
         now = now or datetime.now(UTC)
         if not parts:
             return
-        rows = [(tenant_id, p.record.source, p.record.record_id, p.record.account_id,
-                 p.record.service_type, p.quantity, p.record.unit, p.record.started_at,
-                 p.amount.amount, p.amount.currency, p.plan_id, now, p.part, p.rate_plan_id,
-                 p.tariff_version, p.band, p.destination_prefix, p.allowance, p.pre_rated,
-                 p.explanation, *inputs_of(p.record), p.destination_class)
-                for p in parts]
-        await conn.execute(INSERT_PARTS, *(list(column) for column in zip(*rows, strict=True)))
+        rows = [dict(zip(RATED_COLUMNS, (
+            tenant_id, p.record.source, p.record.record_id, p.record.account_id,
+            p.record.service_type, p.quantity, p.record.unit, p.record.started_at,
+            p.amount.amount, p.amount.currency, p.plan_id, now, p.part, p.rate_plan_id,
+            p.tariff_version, p.band, p.destination_prefix, p.allowance, p.pre_rated,
+            p.explanation, *inputs_of(p.record), p.destination_class), strict=True)) for p in parts]
+        await conn.execute(INSERT_PARTS, orjson.dumps(rows, default=part_value_text).decode())
 
     async def cycle_state(self, tenant_id: UUID, cycle: CycleKey) -> CycleState:
         """An account's cycle state as last committed (read without locking, for quotes)."""

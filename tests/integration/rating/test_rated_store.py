@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from uuid import uuid4
 
@@ -12,11 +12,12 @@ import asyncpg
 import pytest
 
 from kernel.database import create_pool, ensure_schema
-from services.rating.domain import RecordToRate
+from kernel.money import Money
+from services.rating.domain import RatedPart, RecordToRate
 from services.rating.pricing import Allowance
 from services.rating.store import DDL, RatedRecordStore
 from services.rating.tariffed import BatchPricer
-from tests.unit.rating.pricing.tariffs import PLAN, tariff
+from tests.unit.rating.pricing.tariffs import ACCOUNT, PLAN, tariff
 from tests.unit.rating.test_tariffed import TUESDAY_NOON, call, contexts
 
 VERSION = tariff(allowances=(Allowance("national", "voice", Decimal(600), ("44",)),))
@@ -91,3 +92,24 @@ async def test_saving_together_prices_only_messages_not_processed_before(pool: a
         ("c1", 500, "national"), ("c2", 100, "national"), ("c2", 400, None)]
     assert await store.save(TENANT, [("m1", first), ("m2", second)],
                             BatchPricer(contexts(), VERSIONS)) == []
+
+
+async def test_a_part_is_stored_value_for_value(pool: asyncpg.Pool) -> None:
+    at = datetime(2026, 11, 24, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-5)))
+    record = RecordToRate("sw\"1", "r-é", ACCOUNT, "voice", Decimal("61.123456789"), "second", at,
+                          "+442079460001", Decimal("61.5"), Money.of("0.000001", "EUR"))
+    part = RatedPart(record, 1, Decimal("1E+3"), Money.of("12.345678", "EUR"), PLAN, PLAN, 7, "peak",
+                     "4420", None, True, 'a "quoted" \\ explanation', "London")
+
+    async with pool.acquire() as conn:
+        await RatedRecordStore.store_parts(conn, TENANT, [part])
+
+    row = await pool.fetchrow("SELECT * FROM rating.rated_records WHERE record_id = 'r-é'")
+    assert (row["source"], row["account_id"], row["started_at"], row["quantity"]) == (
+        "sw\"1", ACCOUNT, at, Decimal("1000"))
+    assert (row["amount"], row["currency"], row["part"], row["tariff_version"]) == (
+        Decimal("12.345678"), "EUR", 1, 7)
+    assert (row["allowance"], row["pre_rated"], row["explanation"], row["destination_class"]) == (
+        None, True, 'a "quoted" \\ explanation', "London")
+    assert (row["duration"], row["upstream_amount"], row["upstream_currency"]) == (
+        Decimal("61.5"), Decimal("0.000001"), "EUR")
