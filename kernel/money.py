@@ -117,7 +117,8 @@ class Money:
 
 def total(amounts: list[Money], currency: str) -> Money:
     """Sum amounts of one currency; the empty sum is zero."""
-    result = Money.zero(currency)
+    check_currency(currency)
     for amount in amounts:
-        result = result + amount
-    return result
+        if amount.currency != currency:
+            raise CurrencyMismatchError(f"{currency} and {amount.currency}")
+    return Money(sum((amount.amount for amount in amounts), Decimal(0)), currency)

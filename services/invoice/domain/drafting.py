@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -103,7 +103,7 @@ def _usage_order(group: UsageGroup) -> tuple[str, str, str, str]:
 
 
 def _indexed(line: InvoiceLine, index: int) -> InvoiceLine:
-    return replace(line, index=index)
+    return line._replace(index=index)
 
 
 def recurring_lines(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -38,9 +37,10 @@ LINE_FIELDS = {
 """Line fields added after the first stored invoices, with the value old lines read as."""
 
 
-@dataclass(frozen=True)
-class InvoiceLine:
-    """One charge on an invoice, already rounded to the currency's minor unit."""
+class InvoiceLine(NamedTuple):
+    """One charge on an invoice, already rounded to the currency's minor unit (an immutable tuple,
+    cheap to make: a bill run makes a dozen per invoice). Its `index`, the line's place on the
+    invoice, stands in for tuple.index."""
 
     kind: str
     description: str
@@ -50,7 +50,7 @@ class InvoiceLine:
     service_type: str = ""
     record_count: int = 0
     digest: str = ""
-    index: int = 0
+    index: int = 0  # type: ignore[assignment]
     period_kind: str = ""
     destination_class: str = ""
     account_id: str = ""

@@ -34,3 +34,14 @@ def test_floats_nan_and_unknown_currencies_are_not_money() -> None:
 
 def test_total_of_nothing_is_zero_in_the_currency() -> None:
     assert total([], "GBP") == Money.zero("GBP")
+
+
+def test_a_total_adds_exactly_and_refuses_another_currency() -> None:
+    amounts = [Money.of("0.10", "EUR"), Money.of("0.20", "EUR"), Money.of("-0.000001", "EUR")]
+    assert total(amounts, "EUR") == Money.of("0.299999", "EUR")
+    with pytest.raises(CurrencyMismatchError):
+        total([*amounts, Money.of("1", "USD")], "EUR")
+    with pytest.raises(CurrencyMismatchError):
+        total(amounts, "USD")
+    with pytest.raises(MoneyError):
+        total([], "XXX")
