@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -14,6 +13,7 @@ import orjson
 
 from services.rating.domain import RatedPart, RecordToRate, UnratedRecord
 from services.rating.pricing import CycleState
+from services.rating.pricing.allowances import FRESH_CYCLE
 from services.rating.tariffed import BatchPricer, CycleKey, state_from_json, state_to_json
 
 DDL = [
@@ -151,7 +151,7 @@ def cycle_columns(states: dict[CycleKey, CycleState]) -> tuple[list[UUID], list[
     """Cycle states as three columns: account ids, cycle starts and the states' JSON."""
     keys = list(states)
     return ([account_id for account_id, _ in keys], [start for _, start in keys],
-            [json.dumps(state_to_json(states[key])) for key in keys])
+            [orjson.dumps(state_to_json(states[key])).decode() for key in keys])
 
 
 class RatedRecordStore:
@@ -215,7 +215,7 @@ class RatedRecordStore:
             " AND (account_id, cycle_start) IN (SELECT * FROM unnest($2::uuid[], $3::date[]))"
             " ORDER BY account_id, cycle_start FOR UPDATE", tenant_id, accounts, starts,
         )
-        return {(row["account_id"], row["cycle_start"]): state_from_json(json.loads(row["state"]))
+        return {(row["account_id"], row["cycle_start"]): state_from_json(orjson.loads(row["state"]))
                 for row in rows}
 
     @staticmethod
@@ -241,7 +241,7 @@ class RatedRecordStore:
             "SELECT state FROM rating.cycle_states WHERE tenant_id = $1 AND account_id = $2"
             " AND cycle_start = $3", tenant_id, *cycle,
         )
-        return CycleState() if text is None else state_from_json(json.loads(text))
+        return FRESH_CYCLE if text is None else state_from_json(orjson.loads(text))
 
     async def summarize(
         self, tenant_id: UUID, account_ids: list[UUID], start: datetime, end: datetime
