@@ -24,7 +24,7 @@ from uuid import UUID
 
 from services.rating.cycles import RecordHistory, RecordKey
 from services.rating.domain import RatedPart, RatingContext, UnratedRecord
-from services.rating.pricing import CycleState, TariffVersion
+from services.rating.pricing import FRESH_CYCLE, TariffVersion
 from services.rating.tariffed import price_all, price_flat, price_tariffed
 
 Change = tuple[int, Decimal]
@@ -61,7 +61,7 @@ class CycleReplay:
     def __init__(self, context: RatingContext, versions: NumberedVersions) -> None:
         self.context = context
         self.versions = versions
-        self.state = CycleState()
+        self.state = FRESH_CYCLE
         self.totals: dict[RecordKey, Decimal] = {}
         self.changes: dict[RecordKey, list[Change]] = defaultdict(list)
 
@@ -88,7 +88,7 @@ class CycleReplay:
             totals[(part.record.source, part.record.record_id)] += part.amount.amount
         for history in histories:
             self.settle(history.key, rerated.first_seq, totals[history.key])
-        self.state = next(iter(pricing.states.values()), CycleState())
+        self.state = next(iter(pricing.states.values()), FRESH_CYCLE)
 
     def settle(self, key: RecordKey, seq: int, total: Decimal) -> None:
         """A record's re-derived total is now total, changed at seq."""

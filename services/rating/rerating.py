@@ -27,8 +27,7 @@ from services.rating.cycles import (
     window,
 )
 from services.rating.domain import RatedPart, RatingContext, RecordToRate
-from services.rating.pricing import CycleState, TariffVersion
-from services.rating.pricing.allowances import FRESH_CYCLE
+from services.rating.pricing import FRESH_CYCLE, CycleState, TariffVersion
 from services.rating.store import SEQUENCE, RatedRecordStore
 from services.rating.tariffed import (
     TariffLookup,

@@ -12,8 +12,7 @@ import asyncpg
 import orjson
 
 from services.rating.domain import RatedPart, RecordToRate, UnratedRecord
-from services.rating.pricing import CycleState
-from services.rating.pricing.allowances import FRESH_CYCLE
+from services.rating.pricing import FRESH_CYCLE, CycleState
 from services.rating.tariffed import BatchPricer, CycleKey, state_from_json, state_to_json
 
 DDL = [

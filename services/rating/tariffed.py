@@ -24,8 +24,7 @@ from services.rating.domain import (
     UnratedRecord,
     rate,
 )
-from services.rating.pricing import CycleState, Priced, TariffVersion, Unrated, price
-from services.rating.pricing.allowances import FRESH_CYCLE
+from services.rating.pricing import FRESH_CYCLE, CycleState, Priced, TariffVersion, Unrated, price
 
 CycleKey = tuple[UUID, date]
 """An account's bill cycle: (account id, first day of the cycle)."""

@@ -1,6 +1,6 @@
 """Pricing engine of the rating service: tariff versions, bands, increments, tiers and allowances (no I/O)."""
 
-from services.rating.pricing.allowances import Allowance, CycleState
+from services.rating.pricing.allowances import FRESH_CYCLE, Allowance, CycleState
 from services.rating.pricing.bands import EVERY_DAY, WEEKDAYS, WEEKEND, BandWindow, HolidayCalendar, TimeBand
 from services.rating.pricing.engine import price, price_batch
 from services.rating.pricing.prefixes import PrefixTable
@@ -20,6 +20,7 @@ from services.rating.pricing.volumes import DATA_UNITS
 __all__ = [
     "DATA_UNITS",
     "EVERY_DAY",
+    "FRESH_CYCLE",
     "WEEKDAYS",
     "WEEKEND",
     "Allowance",

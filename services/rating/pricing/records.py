@@ -41,7 +41,6 @@ class UsageToPrice:
     quantity: Decimal
     started_at: datetime
     destination: str = ""
-    duration_seconds: Decimal | None = None
     upstream_price: Money | None = None
     session_id: str | None = None
 
