@@ -11,15 +11,22 @@ STAMP := $(VENV)/.installed
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 .PHONY: install
 install: $(STAMP) ## Create .venv and install the project with dev tools
+
+.PHONY: lock
+lock: $(STAMP) ## Upgrade every dependency to its newest release and pin it in constraints.txt
+	$(PY) -m pip install --quiet --upgrade -e '.[dev]'
+	{ sed -n '/^#/p' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.tmp
+	mv constraints.tmp constraints.txt
+	touch $(STAMP)
 
 .PHONY: run
 run: $(STAMP) ## Start PostgreSQL, NATS, every service and demo data; Ctrl-C stops all
