@@ -96,6 +96,8 @@ class BillRunner:
         self.on_saved = on_saved
         self.batch_size = batch_size
         self.payment_terms = timedelta(days=payment_terms_days)
+        self.under_way = 0
+        """Runs of this runner started and not yet ended."""
 
     async def run(self, tenant_id: UUID, bill_date_text: str) -> BillRun:
         """Bill every account due on the bill date; running it again resumes it.
@@ -103,16 +105,20 @@ class BillRunner:
         Runs of one tenant and bill date take turns (a PostgreSQL advisory lock): a second caller
         waits, then finds the accounts invoiced. The data still forbids a second invoice without it.
         """
-        schedule = await asyncio.to_thread(self.app.schedule_of, tenant_id)
-        today = schedule.today(self.clock.now())
-        bill_date = parse_bill_date(bill_date_text, today)
-        async with self.reads.directory.pool.acquire() as conn:
-            key = bill_run_id_for(tenant_id, bill_date).int >> 65
-            await conn.execute("SELECT pg_advisory_lock($1)", key)
-            try:
-                return await self._run(tenant_id, bill_date, today)
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock($1)", key)
+        self.under_way += 1
+        try:
+            schedule = await asyncio.to_thread(self.app.schedule_of, tenant_id)
+            today = schedule.today(self.clock.now())
+            bill_date = parse_bill_date(bill_date_text, today)
+            async with self.reads.directory.pool.acquire() as conn:
+                key = bill_run_id_for(tenant_id, bill_date).int >> 65
+                await conn.execute("SELECT pg_advisory_lock($1)", key)
+                try:
+                    return await self._run(tenant_id, bill_date, today)
+                finally:
+                    await conn.execute("SELECT pg_advisory_unlock($1)", key)
+        finally:
+            self.under_way -= 1
 
     async def _run(self, tenant_id: UUID, bill_date: date, today: date) -> BillRun:
         bill_run = await self._started(tenant_id, bill_date)

@@ -38,11 +38,23 @@ class BillRunScheduler:
         """Tick until stopping is set."""
         while not stopping.is_set():
             try:
-                await self.tick()
+                await self.tick_unless_billing()
             except (DomainError, OSError, grpc.aio.AioRpcError) as error:
                 log.warning("scheduler tick failed: %s", error)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stopping.wait(), self.interval)
+
+    async def tick_unless_billing(self) -> list[BillRun] | None:
+        """Tick, unless a bill run of this process is under way: then wait for the next interval.
+
+        A tick catches the directory up with every invoice saved since the last one, which during a
+        bill run is the run's own invoices: projecting them competes with the run for the CPU
+        (12 s of a 100,000-account run here). Nothing is lost by waiting; due runs start a tick later.
+        """
+        if self.runner.under_way:
+            log.info("a bill run is under way: the scheduler ticks after it")
+            return None
+        return await self.tick()
 
     async def tick(self) -> list[BillRun]:
         """Start (or resume) the runs due now; return the runs completed in this tick."""
