@@ -71,14 +71,10 @@ class InvoiceLine(NamedTuple):
         return self.kind in TAX_KINDS and self.tax_included
 
     def as_dict(self) -> dict[str, Any]:
-        """The stored form (part of the permanent event schema)."""
-        data = {
-            "kind": self.kind, "description": self.description, "amount": self.amount,
-            "quantity": str(self.quantity), "unit": self.unit,
-            "service_type": self.service_type, "record_count": self.record_count,
-            "digest": self.digest,
-        }
-        data.update({name: getattr(self, name) for name in LINE_FIELDS})
+        """The stored form (part of the permanent event schema): every field in declaration order,
+        the quantity as text."""
+        data = dict(zip(self._fields, self, strict=True))
+        data["quantity"] = str(self.quantity)
         return data
 
     @classmethod

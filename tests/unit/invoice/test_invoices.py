@@ -19,7 +19,7 @@ from services.invoice.domain.errors import (
     InvoiceNotFinalizedError,
     PaymentCurrencyError,
 )
-from services.invoice.domain.invoices import Invoice, InvoiceLine, InvoiceNumbering
+from services.invoice.domain.invoices import LINE_FIELDS, Invoice, InvoiceLine, InvoiceNumbering
 
 TENANT = uuid4()
 PERIOD = Period(date(2026, 1, 31), date(2026, 2, 28))
@@ -118,3 +118,16 @@ def test_a_drafted_invoice_keeps_its_lines_exactly_as_its_stored_form_reads_back
     assert invoice.line_items == tuple(lines)
     assert tuple(InvoiceLine.from_dict(line) for line in invoice.lines) == tuple(lines)
     assert invoice.total == Money.of("10.75", "EUR")
+
+
+def test_a_line_is_stored_with_its_fields_in_the_permanent_order_and_read_back_equal() -> None:
+    line = InvoiceLine(kind="usage", description="Voice", amount=Money.of("1.23", "EUR"),
+                       quantity=Decimal("120.5"), unit="second", service_type="voice", record_count=3,
+                       digest="ab", index=2, period_kind="current", destination_class="UK Mobile",
+                       account_id="a", covers_start="2026-10-01", charge_id="c")
+    stored = line.as_dict()
+    assert list(stored) == ["kind", "description", "amount", "quantity", "unit", "service_type",
+                            "record_count", "digest", *LINE_FIELDS]
+    assert stored["quantity"] == "120.5" and stored["amount"] == Money.of("1.23", "EUR")
+    assert stored["index"] == 2 and stored["charge_id"] == "c" and stored["tax_included"] is False
+    assert InvoiceLine.from_dict(stored) == line
