@@ -9,16 +9,18 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import pytest
+from pydantic import ValidationError
 
 from devstack.bench.billing import BILL_DATE, open_accounts
 from kernel.clock import FixedClock
 from kernel.database import create_pool, ensure_schema, eventsourcing_env
 from services.invoice.application import InvoiceApplication
-from services.invoice.bill_runs import BillRunner
+from services.invoice.bill_runs import MAX_SAVE_BATCH, SAVE_BATCH, BillRunner
 from services.invoice.directory import DDL, Directory
 from services.invoice.domain.cycles import period_ending
 from services.invoice.domain.invoices import Invoice
 from services.invoice.rating_client import GroupCheck, Selection, UsageGroup
+from services.invoice.settings import Settings
 
 ACCOUNTS = 130
 
@@ -129,6 +131,27 @@ async def test_a_run_started_again_bills_nothing_twice(database_url: str, pool: 
     assert await drafted_invoices(pool) == 40
     assert app.numbering(tenant_id).last_number == 40
     app.close()
+
+
+async def test_the_largest_save_a_run_may_make_completes(database_url: str, pool: asyncpg.Pool) -> None:
+    bill_runner, app = runner(database_url, pool, batch_size=MAX_SAVE_BATCH)
+    tenant_id = uuid4()
+    plan = app.create_plan(tenant_id, "Basic", "EUR", "5.00", [])
+    await asyncio.to_thread(open_accounts, database_url, tenant_id, plan.id, MAX_SAVE_BATCH)
+
+    run = await asyncio.wait_for(bill_runner.run(tenant_id, BILL_DATE.isoformat()), 120)
+
+    saves = [e for e in app.events.get(run.id) if type(e).__name__ == "BatchBilled"]
+    assert [e.invoices_created for e in saves] == [MAX_SAVE_BATCH]
+    assert app.numbering(tenant_id).last_number == MAX_SAVE_BATCH
+    app.close()
+
+
+def test_a_save_larger_than_the_bound_is_refused_at_start_up() -> None:
+    urls = {"database_url": "postgresql://db", "nats_url": "nats://nats"}
+    assert Settings(**urls).bill_run_batch_size == SAVE_BATCH
+    with pytest.raises(ValidationError, match="bill_run_batch_size"):
+        Settings(**urls, bill_run_batch_size=MAX_SAVE_BATCH + 1)
 
 
 def invoice_id(tenant_id: UUID, account_id: UUID) -> UUID:
