@@ -34,10 +34,11 @@ from services.invoice.rating_client import BillingUsage, Selection
 log = logging.getLogger(__name__)
 
 SAVE_BATCH = 200
-"""Invoices per atomic save (with their numbers and the run's progress). 100,000 accounts took
-68.6-69.4 s in saves of 25, 59.0 s in saves of 100 and 56.4 s in saves of 200 (make bench): fewer
-saves, and fewer numbering and progress events with them. Smaller saves redo less when a racing
-run wins and hold the event table's lock for less time (docs/invoicing.md)."""
+"""Invoices per atomic save (with their numbers and the run's progress). Larger saves mean fewer
+saves and fewer numbering and progress events; smaller ones redo less when a racing run wins and
+hold the event table's lock for less time. 100,000 accounts took 68.6-69.4 s in saves of 25, 59.0 s
+in saves of 100 and 56.4-60.1 s in saves of 200, each with the covering usage index tried then
+(docs/invoicing.md, "Where a run's time goes")."""
 MAX_SAVE_BATCH = 500
 """The largest save a bill run may be configured to make (a bigger one is refused at start-up;
 saves of this size are tested to complete: the hang of larger saves seen once was the library's

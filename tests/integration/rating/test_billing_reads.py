@@ -19,13 +19,7 @@ from billing.rating.v1 import rating_pb2, rating_pb2_grpc
 from kernel.database import create_pool
 from kernel.grpc import field_violation
 from kernel.money import Money
-from services.rating.billing_reads import (
-    GROUPS_SORT_APART,
-    SUMMARIZE_BILLING,
-    BillingReads,
-    UsageCutUnavailableError,
-    selection_args,
-)
+from services.rating.billing_reads import BillingReads, UsageCutUnavailableError
 from services.rating.rederiving import Rederiving
 from services.rating.rerating import Rerating
 from services.rating.selections import UsageSelection
@@ -351,23 +345,6 @@ async def test_prior_usage_is_found_by_an_index_that_holds_the_start(pool: async
     by_name = {row["indexname"]: row["indexdef"] for row in indexes}
     assert "rated_by_seq" not in by_name
     assert by_name["rated_by_seq_started"].endswith("(tenant_id, account_id, seq, started_at)")
-
-
-async def test_current_usage_is_summed_from_the_index_alone_once_vacuumed(pool: asyncpg.Pool) -> None:
-    tenant = uuid4()
-    await rate(pool, tenant, "m1", [call(f"c{n}", 60, TUESDAY_NOON + minutes(n)) for n in range(5)], FLAT)
-    watermark = await BillingReads(pool).cut()
-    await pool.execute("VACUUM rating.rated_records")
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SET LOCAL enable_seqscan = off")
-        await conn.execute("SET LOCAL enable_bitmapscan = off")
-        await conn.execute(GROUPS_SORT_APART)
-        chosen = [selection(ACCOUNT, NOV, DEC, 0, watermark)]
-        plan = "\n".join(row[0] for row in await conn.fetch(
-            f"EXPLAIN (ANALYZE, COSTS OFF) {SUMMARIZE_BILLING}", *selection_args(tenant, chosen)))
-    current = plan.split('Subquery Scan on "*SELECT* 2"')[0]
-    assert "Index Only Scan using rated_by_account_covering on rated_records r " in current, plan
-    assert "rows=5.00" in current and "Heap Fetches: 0" in current, plan
 
 
 async def test_another_tenants_usage_is_never_summarized(pool: asyncpg.Pool) -> None:
