@@ -23,7 +23,7 @@ install: $(STAMP) ## Create .venv and install the project with dev tools
 
 .PHONY: lock
 lock: $(STAMP) ## Upgrade every dependency to its newest release and pin it in constraints.txt
-	$(PY) -m pip install --quiet --upgrade -e '.[dev]'
+	$(PY) -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[dev]'
 	{ sed -n '/^#/p' constraints.txt; $(PY) -m pip freeze --exclude-editable; } > constraints.tmp
 	mv constraints.tmp constraints.txt
 	touch $(STAMP)

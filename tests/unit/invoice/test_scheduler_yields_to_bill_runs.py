@@ -36,8 +36,8 @@ class Runner:
 
 def scheduler(directory: NoTenantsDirectory, runner: Runner) -> BillRunScheduler:
     clock = FixedClock(datetime(2026, 11, 1, 6, tzinfo=UTC))
-    return BillRunScheduler(app=Any, directory=directory, runner=runner,  # type: ignore[arg-type]
-                            crediting=Any, clock=clock, interval_seconds=60)  # type: ignore[arg-type]
+    return BillRunScheduler(app=None, directory=directory, runner=runner,  # type: ignore[arg-type]
+                            crediting=None, clock=clock, interval_seconds=60)  # type: ignore[arg-type]
 
 
 async def test_a_tick_during_a_bill_run_reads_nothing_and_the_next_one_after_it_ticks() -> None:
@@ -66,7 +66,7 @@ class ScheduleOfRecorder:
 
 async def test_a_run_counts_as_under_way_until_it_ends_even_when_it_fails() -> None:
     app = ScheduleOfRecorder()
-    runner = BillRunner(app, directory=Any, usage=Any,  # type: ignore[arg-type]
+    runner = BillRunner(app, directory=None, usage=None,  # type: ignore[arg-type]
                         clock=FixedClock(datetime(2026, 11, 1, tzinfo=UTC)))
     app.runner = runner
     with pytest.raises(LookupError):
