@@ -113,18 +113,21 @@ class BillRunner:
         """
         self.under_way += 1
         try:
-            schedule = await asyncio.to_thread(self.app.schedule_of, tenant_id)
-            today = schedule.today(self.clock.now())
-            bill_date = parse_bill_date(bill_date_text, today)
-            async with self.reads.directory.pool.acquire() as conn:
-                key = bill_run_id_for(tenant_id, bill_date).int >> 65
-                await conn.execute("SELECT pg_advisory_lock($1)", key)
-                try:
-                    return await self._run(tenant_id, bill_date, today)
-                finally:
-                    await conn.execute("SELECT pg_advisory_unlock($1)", key)
+            return await self._run_in_turn(tenant_id, bill_date_text)
         finally:
             self.under_way -= 1
+
+    async def _run_in_turn(self, tenant_id: UUID, bill_date_text: str) -> BillRun:
+        schedule = await asyncio.to_thread(self.app.schedule_of, tenant_id)
+        today = schedule.today(self.clock.now())
+        bill_date = parse_bill_date(bill_date_text, today)
+        async with self.reads.directory.pool.acquire() as conn:
+            key = bill_run_id_for(tenant_id, bill_date).int >> 65
+            await conn.execute("SELECT pg_advisory_lock($1)", key)
+            try:
+                return await self._run(tenant_id, bill_date, today)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", key)
 
     async def _run(self, tenant_id: UUID, bill_date: date, today: date) -> BillRun:
         bill_run = await self._started(tenant_id, bill_date)
