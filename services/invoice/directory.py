@@ -75,6 +75,8 @@ DDL = [
     " tenant_id uuid NOT NULL, region text NOT NULL, PRIMARY KEY (tenant_id, region))",
     "CREATE INDEX IF NOT EXISTS usage_watermarks_by_account"
     " ON invoice.usage_watermarks (tenant_id, account_id, watermark)",
+    "CREATE INDEX IF NOT EXISTS account_directory_children"
+    " ON invoice.account_directory (tenant_id, parent_id) WHERE parent_id IS NOT NULL",
 ]
 
 ACCOUNT_EVENTS = ("Opened", "BillingSetUp", "BillingDetailsChanged", "Suspended", "Reactivated",
