@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     JSONTranscoder,
     ProcessRecorder,
+    Recording,
     Tracking,
     Transcoding,
 )
@@ -83,10 +84,21 @@ class BillingApplication(Application[UUID]):
     def construct_recorder(self) -> ProcessRecorder:
         return self.factory.process_recorder()
 
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Application.save, collecting the aggregates' events as `collect_pending` does."""
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent()
+        collect_pending(processing_event, objs)
+        processing_event.saved_kwargs.update(kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)
+        return recordings
+
     def save_tracked(self, tracking: Tracking, *aggregates: Aggregate) -> None:
         """Save aggregates and a consumer position in one transaction (a repeat raises IntegrityError)."""
         processing_event: ProcessingEvent[UUID] = ProcessingEvent(tracking=tracking)
-        processing_event.collect_events(*aggregates)
+        collect_pending(processing_event, aggregates)
         recordings = self._record(processing_event)
         self._take_snapshots(processing_event)
         self._notify(recordings)
@@ -114,6 +126,18 @@ class BillingApplication(Application[UUID]):
         """True when that upstream notification was already applied (its position saved)."""
         recorder: Any = self.recorder
         return bool(recorder.has_tracking_id(tracking.application_name, tracking.notification_id))
+
+
+def collect_pending(processing_event: ProcessingEvent[UUID], objs: Sequence[Any]) -> None:
+    """ProcessingEvent.collect_events, with aggregates told apart by their class: the library's
+    isinstance checks against typing Protocols cost 10 us an aggregate on Python 3.11 (0.5 us
+    here), a second of a 100,000-invoice bill run. Anything else (an event, None) goes its way."""
+    for obj in objs:
+        if isinstance(obj, Aggregate):
+            processing_event.events.extend(obj.collect_events())
+            processing_event.aggregates[obj.id] = obj
+        else:
+            processing_event.collect_events(obj)
 
 
 def to_jsonable(value: Any) -> Any:

@@ -82,11 +82,14 @@ def draft_lines(inputs: DraftInputs) -> list[InvoiceLine]:
     """The invoice's lines in print order, indexed, the tax last."""
     names = {inputs.account.account_id: ""} | {
         child.account_id: f"{child.name}: " for child in inputs.children}
+    id_texts = {account_id: str(account_id) for account_id in names}
     lines: list[InvoiceLine] = []
     for subscription in inputs.subscriptions:
         lines += recurring_lines(inputs, subscription, names[subscription.account_id])
-    for group in sorted(inputs.usage, key=_usage_order):
-        lines.append(usage_line(group, names[group.account_id]))
+    usage_order = sorted(inputs.usage, key=lambda g: (
+        id_texts[g.account_id], g.period_kind, g.service_type, g.destination_class))
+    for group in usage_order:
+        lines.append(usage_line(group, names[group.account_id], id_texts[group.account_id]))
     for account_id, charge in sorted(inputs.charges, key=lambda c: (c[1].charge_date, c[1].charge_id)):
         lines.append(InvoiceLine(
             kind="one_time", description=f"{names[account_id]}{charge.description}",
@@ -98,12 +101,12 @@ def draft_lines(inputs: DraftInputs) -> list[InvoiceLine]:
     return [_indexed(line, index) for index, line in enumerate(lines)]
 
 
-def _usage_order(group: UsageGroup) -> tuple[str, str, str, str]:
-    return (str(group.account_id), group.period_kind, group.service_type, group.destination_class)
+INDEX_FIELD = InvoiceLine._fields.index("index")
 
 
 def _indexed(line: InvoiceLine, index: int) -> InvoiceLine:
-    return line._replace(index=index)
+    """The line at its place on the invoice (what `_replace(index=...)` makes, at half the cost)."""
+    return InvoiceLine._make((*line[:INDEX_FIELD], index, *line[INDEX_FIELD + 1:]))
 
 
 def recurring_lines(
@@ -157,8 +160,9 @@ def recurring_lines(
     return lines
 
 
-def usage_line(group: UsageGroup, prefix: str) -> InvoiceLine:
-    """One group of rated usage: the unrounded rated sum, rounded once here."""
+def usage_line(group: UsageGroup, prefix: str, account_id: str = "") -> InvoiceLine:
+    """One group of rated usage: the unrounded rated sum, rounded once here (`account_id`: the
+    group's account id as text, when the caller has it already)."""
     what = group.service_type + (f", {group.destination_class}" if group.destination_class else "")
     if group.period_kind == "prior":
         first, last = group.first_started_at.date(), group.last_started_at.date()
@@ -170,7 +174,7 @@ def usage_line(group: UsageGroup, prefix: str) -> InvoiceLine:
         kind=kind, description=description, amount=group.amount.rounded(),
         quantity=group.quantity, unit=group.unit, service_type=group.service_type,
         record_count=group.record_count, digest=group.digest, period_kind=group.period_kind,
-        destination_class=group.destination_class, account_id=str(group.account_id),
+        destination_class=group.destination_class, account_id=account_id or str(group.account_id),
     )
 
 
