@@ -11,7 +11,7 @@ import asyncpg
 from nats.js import JetStreamContext
 
 from kernel.database import check_schema_name
-from kernel.eventstore import BillingApplication, envelope_id, envelope_json, event_type
+from kernel.eventstore import BillingApplication, envelope_id, stored_envelope_json
 from kernel.messaging import Outgoing, publish_in_order
 
 log = logging.getLogger(__name__)
@@ -115,8 +115,8 @@ class NotificationRelay(PollingRelay):
         notifications = self.app.notification_log.select(start, RELAY_BATCH)
         messages = []
         for notification in notifications:
-            event = self.app.mapper.to_domain_event(notification)
-            messages.append(Outgoing(subject_for(self.service, event_type(event)),
-                                     envelope_json(self.service, notification.id, event),
+            type_name, envelope = stored_envelope_json(
+                self.service, notification.id, notification, self.app.mapper)
+            messages.append(Outgoing(subject_for(self.service, type_name), envelope,
                                      envelope_id(self.service, notification.id)))
         return messages, notifications[-1].id if notifications else start - 1
