@@ -86,9 +86,9 @@ def draft_lines(inputs: DraftInputs) -> list[InvoiceLine]:
     lines: list[InvoiceLine] = []
     for subscription in inputs.subscriptions:
         lines += recurring_lines(inputs, subscription, names[subscription.account_id])
-    usage_order = sorted(inputs.usage, key=lambda g: (
+    usage_groups = sorted(inputs.usage, key=lambda g: (
         id_texts[g.account_id], g.period_kind, g.service_type, g.destination_class))
-    for group in usage_order:
+    for group in usage_groups:
         lines.append(usage_line(group, names[group.account_id], id_texts[group.account_id]))
     for account_id, charge in sorted(inputs.charges, key=lambda c: (c[1].charge_date, c[1].charge_id)):
         lines.append(InvoiceLine(
