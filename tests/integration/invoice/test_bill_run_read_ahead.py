@@ -4,7 +4,6 @@ READ_AHEAD of them, and a read that fails stops the run without leaving reads be
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
@@ -13,11 +12,11 @@ import pytest
 
 from devstack.bench.billing import BILL_DATE, open_accounts
 from kernel.clock import FixedClock
-from kernel.database import create_pool, ensure_schema, eventsourcing_env
+from kernel.database import eventsourcing_env
 from services.invoice import bill_runs
 from services.invoice.application import InvoiceApplication
 from services.invoice.bill_runs import READ_AHEAD, BillRunner
-from services.invoice.directory import DDL, Directory
+from services.invoice.directory import Directory
 from services.invoice.rating_client import GroupCheck, Selection, UsageGroup
 
 CHUNK = 4
@@ -54,14 +53,6 @@ class CountedUsage:
 
     async def rederive(self, tenant_id: UUID, selection: Selection) -> list[GroupCheck]:
         return []
-
-
-@pytest.fixture
-async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    created = await create_pool(database_url)
-    await ensure_schema(created, "invoice", DDL)
-    yield created
-    await created.close()
 
 
 @pytest.fixture(autouse=True)

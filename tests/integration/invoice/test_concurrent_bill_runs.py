@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
@@ -13,10 +12,10 @@ from pydantic import ValidationError
 
 from devstack.bench.billing import BILL_DATE, open_accounts
 from kernel.clock import FixedClock
-from kernel.database import create_pool, ensure_schema, eventsourcing_env
+from kernel.database import eventsourcing_env
 from services.invoice.application import InvoiceApplication
 from services.invoice.bill_runs import MAX_SAVE_BATCH, SAVE_BATCH, BillRunner
-from services.invoice.directory import DDL, Directory
+from services.invoice.directory import Directory
 from services.invoice.domain.cycles import period_ending
 from services.invoice.domain.invoices import Invoice
 from services.invoice.rating_client import GroupCheck, Selection, UsageGroup
@@ -36,14 +35,6 @@ class NoUsage:
 
     async def rederive(self, tenant_id: UUID, selection: Selection) -> list[GroupCheck]:
         return []
-
-
-@pytest.fixture
-async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    created = await create_pool(database_url)
-    await ensure_schema(created, "invoice", DDL)
-    yield created
-    await created.close()
 
 
 class NumberTakenMeanwhile(NoUsage):
