@@ -104,7 +104,7 @@ class Money:
 
     def rated(self) -> Money:
         """Quantize to the sub-cent precision rating keeps."""
-        return Money(self.amount.quantize(RATING_STEP, rounding=ROUND_HALF_UP), self.currency)
+        return Money(rated_amount(self.amount), self.currency)
 
     @property
     def is_positive(self) -> bool:
@@ -113,6 +113,11 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+def rated_amount(amount: Decimal) -> Decimal:
+    """An amount quantized to the sub-cent precision rating keeps (RATING_PLACES, half up)."""
+    return amount.quantize(RATING_STEP, rounding=ROUND_HALF_UP)
 
 
 def total(amounts: list[Money], currency: str) -> Money:

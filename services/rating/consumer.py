@@ -41,13 +41,17 @@ def partition_consumers(owned: list[int]) -> list[tuple[str, str]]:
 
 
 def parse_batch(body: bytes) -> tuple[UUID, list[RecordToRate]]:
-    """Read a usage.recorded message; anything malformed is poison."""
+    """Read a usage.recorded message; anything malformed is poison. An account's id is parsed once
+    per message: a message holds many records of each busy account."""
+    accounts: dict[str, UUID] = {}
     try:
         payload: dict[str, Any] = orjson.loads(body)
         records = [
             RecordToRate(
                 source=item["source"], record_id=item["record_id"],
-                account_id=UUID(item["account_id"]), service_type=item["service_type"],
+                account_id=accounts.get(item["account_id"])
+                or accounts.setdefault(item["account_id"], UUID(item["account_id"])),
+                service_type=item["service_type"],
                 quantity=Decimal(item["quantity"]), unit=item["unit"],
                 started_at=aware_instant(item["started_at"]),
                 destination=item.get("attributes", {}).get("destination", ""),

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
 from typing import Protocol
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -40,10 +39,10 @@ class TariffLookup(Protocol):
     ) -> TariffVersion | None: ...
 
 
-@lru_cache(maxsize=8192)
 def local_day(instant: datetime, timezone: str) -> date:
-    """The day the instant falls on in the timezone. Remembered for the last few thousand instants:
-    a batch asks it of each record when finding versions, cycles and then pricing."""
+    """The day the instant falls on in the timezone. Computed each time: at 0.25 us it is cheaper
+    than a cache a batch larger than the cache misses every time (each record is asked of three
+    times, for its version, its cycle and its pricing)."""
     return instant.astimezone(ZoneInfo(timezone)).date()
 
 
@@ -54,7 +53,7 @@ def cycle_of(instant: datetime, timezone: str) -> date:
 
 def cycle_of_day(day: date) -> date:
     """The first day of the bill cycle a local day falls in: its calendar month."""
-    return day.replace(day=1)
+    return date(day.year, day.month, 1)
 
 
 def tariffed(

@@ -7,14 +7,14 @@ state (no clock, no randomness, no I/O beyond the timezone database).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kernel.money import Money
+from kernel.money import Money, rated_amount
 from services.rating.pricing.allowances import FRESH_CYCLE, CycleState, Draw, draw
 from services.rating.pricing.explain import plural, show, show_money
 from services.rating.pricing.increments import billed_seconds, round_up
@@ -30,18 +30,18 @@ Outcome = tuple[list[Priced] | Unrated, CycleState]
 SECONDS_PER_MINUTE = Decimal(60)
 
 
-@dataclass(frozen=True, slots=True)
-class Destination:
-    """Where a call or message went, as rated: the band, the matched prefix and its name."""
+class Destination(NamedTuple):
+    """Where a call or message went, as rated: the band, the matched prefix and its name (a tuple:
+    one is made per call or message)."""
 
     band: str | None
     prefix: str
     name: str
 
 
-@dataclass(frozen=True, slots=True)
-class Pricing:
-    """One record being priced under one version: what every part of it shares."""
+class Pricing(NamedTuple):
+    """One record being priced under one version: what every part of it shares (a tuple: one is
+    made per record)."""
 
     record: UsageRecord
     version: TariffVersion
@@ -60,7 +60,7 @@ class Pricing:
         """A priced part of the record."""
         return Priced(
             record_key=self.record.key, part=index, service_type=self.record.service_type,
-            quantity=quantity, billed_quantity=billed, amount=Money(amount, self.currency).rated(),
+            quantity=quantity, billed_quantity=billed, amount=Money(rated_amount(amount), self.currency),
             band=to.band if to else None, destination_prefix=to.prefix if to else None,
             destination_name=to.name if to else None, allowance=allowance,
             rate_plan_id=self.version.rate_plan_id, tariff_version=self.version.version,
@@ -183,7 +183,7 @@ def price_voice(pricing: Pricing, local: datetime, state: CycleState) -> Outcome
     place = f"call to {spaced(prefix)} ({rate.name})"
     draws, left, state = draw(version.allowances, state, "voice", digits, seconds)
     to = Destination(band, prefix, rate.name)
-    parts = included_parts(pricing, draws, f"{place}, {show(seconds)} s", "s", to)
+    parts = included_parts(pricing, draws, f"{place}, {show(seconds)} s", "s", to) if draws else []
     if left > 0 or not draws:
         billed, amount, text = call_charge(pricing, rate, band, left, whole_call=not draws)
         parts.append(pricing.part(len(parts), left, billed, amount, f"{place}, {text}", to=to))
@@ -207,14 +207,14 @@ def call_charge(pricing: Pricing, rate: VoiceRate, band: str, seconds: Decimal,
     text = (f"{head} billed {steps} as {show(billed)} s at "
             f"{show_money(rate.per_minute, pricing.currency)} {pricing.currency}/min {band}")
     if not whole_call:
-        amount = Money(charge, pricing.currency).rated().amount
+        amount = rated_amount(charge)
         return billed, amount, f"{text}, no connect fee = {pricing.money(amount)}"
     if rate.connect_fee:
         charge += rate.connect_fee
         text += f" + {show_money(rate.connect_fee, pricing.currency)} connect"
-    amount = Money(charge, pricing.currency).rated().amount
+    amount = rated_amount(charge)
     if amount < rate.minimum_charge:
-        amount = Money(rate.minimum_charge, pricing.currency).rated().amount
+        amount = rated_amount(rate.minimum_charge)
         minimum = f"raised to the minimum charge {pricing.money(amount)}"
         return billed, amount, f"{text} = {pricing.money(charge)}, {minimum}"
     return billed, amount, f"{text} = {pricing.money(amount)}"
@@ -233,9 +233,10 @@ def price_sms(pricing: Pricing, state: CycleState) -> Outcome:
     place = f"SMS to {spaced(prefix)} ({rate.name})"
     draws, left, state = draw(pricing.version.allowances, state, "sms", digits, messages)
     to = Destination(None, prefix, rate.name)
-    parts = included_parts(pricing, draws, f"{place}, {plural(messages, 'message')}", "of them", to)
+    parts = (included_parts(pricing, draws, f"{place}, {plural(messages, 'message')}", "of them", to)
+             if draws else [])
     if left > 0 or not draws:
-        amount = Money(left * rate.per_message, pricing.currency).rated().amount
+        amount = rated_amount(left * rate.per_message)
         head = plural(left, "message") + ("" if not draws else " beyond the allowance")
         text = (f"{place}, {head} at {show_money(rate.per_message, pricing.currency)} {pricing.currency}"
                 f" = {pricing.money(amount)}")
@@ -261,7 +262,7 @@ def price_units(pricing: Pricing, state: CycleState) -> Outcome:
     digits = destination_digits(pricing.record.destination) or ""
     draws, left, state = draw(version.allowances, state, service, digits, quantity)
     whole = f"{what} of {show(quantity)} {base}"
-    parts = included_parts(pricing, draws, whole, base)
+    parts = included_parts(pricing, draws, whole, base) if draws else []
     if left > 0 or not draws:
         billed = round_up(left, rounding)
         text = whole if not draws else f"{whole}, {show(left)} {base} beyond the allowance"
@@ -280,12 +281,11 @@ def unit_charge(pricing: Pricing, billed: Decimal, scale: Decimal, symbol: str, 
     currency = pricing.currency
     if tiers is None:
         assert per_unit is not None
-        amount = Money(billed * per_unit / scale, currency).rated().amount
+        amount = rated_amount(billed * per_unit / scale)
         return amount, (f"{measure(billed / scale, symbol)} at {show_money(per_unit, currency)} "
                         f"{currency}/{symbol} = {pricing.money(amount)}")
     shares = tier_shares(tiers, scale, before, billed)
-    amount = Money(sum((share.quantity * share.price for share in shares), Decimal(0)) / scale,
-                   currency).rated().amount
+    amount = rated_amount(sum((share.quantity * share.price for share in shares), Decimal(0)) / scale)
     pieces = " + ".join(f"{measure(share.quantity / scale, symbol)} at {show_money(share.price, currency)}"
                         for share in shares)
     return amount, (f"{tiers.mode} tiers from a cycle total of {measure(before / scale, symbol)}: "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from uuid import uuid4
 
@@ -15,7 +15,7 @@ from kernel.database import create_pool, ensure_schema
 from kernel.money import Money
 from services.rating.domain import RatedPart, RecordToRate
 from services.rating.pricing import Allowance
-from services.rating.store import DDL, RatedRecordStore
+from services.rating.store import DDL, RATED_COLUMNS, RatedRecordStore
 from services.rating.tariffed import BatchPricer
 from tests.unit.rating.pricing.tariffs import ACCOUNT, PLAN, tariff
 from tests.unit.rating.test_tariffed import TUESDAY_NOON, call, contexts
@@ -96,20 +96,35 @@ async def test_saving_together_prices_only_messages_not_processed_before(pool: a
 
 async def test_a_part_is_stored_value_for_value(pool: asyncpg.Pool) -> None:
     at = datetime(2026, 11, 24, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-5)))
-    record = RecordToRate("sw\"1", "r-é", ACCOUNT, "voice", Decimal("61.123456789"), "second", at,
-                          "+442079460001", Decimal("61.5"), Money.of("0.000001", "EUR"))
-    part = RatedPart(record, 1, Decimal("1E+3"), Money.of("12.345678", "EUR"), PLAN, PLAN, 7, "peak",
-                     "4420", None, True, 'a "quoted" \\ explanation', "London")
+    rated_at = datetime(2026, 12, 1, 8, 30, 0, 123456, tzinfo=UTC)
+    plan_id = uuid4()
+    record = RecordToRate("sw\"1\t", "r-é\n", ACCOUNT, "voice", Decimal("61.123456789"), "second",
+                          at, "+442079460001", Decimal("61.5"), Money.of("0.000001", "EUR"))
+    part = RatedPart(record, 1, Decimal("1E+3"), Money.of("12.345678", "EUR"), plan_id, PLAN, 7,
+                     "peak", "4420", "national", True, 'a "quoted" \\ explanation', "London")
+    bare = RatedPart(record._replace(record_id="bare", duration=None, upstream_price=None), 0,
+                     Decimal(0), Money.of("0", "EUR"), plan_id)
 
     async with pool.acquire() as conn:
-        await RatedRecordStore.store_parts(conn, TENANT, [part])
+        await RatedRecordStore.store_parts(conn, TENANT, [part, bare], rated_at)
 
-    row = await pool.fetchrow("SELECT * FROM rating.rated_records WHERE record_id = 'r-é'")
-    assert (row["source"], row["account_id"], row["started_at"], row["quantity"]) == (
-        "sw\"1", ACCOUNT, at, Decimal("1000"))
-    assert (row["amount"], row["currency"], row["part"], row["tariff_version"]) == (
-        Decimal("12.345678"), "EUR", 1, 7)
-    assert (row["allowance"], row["pre_rated"], row["explanation"], row["destination_class"]) == (
-        None, True, 'a "quoted" \\ explanation', "London")
-    assert (row["duration"], row["upstream_amount"], row["upstream_currency"]) == (
-        Decimal("61.5"), Decimal("0.000001"), "EUR")
+    rows = await pool.fetch("SELECT * FROM rating.rated_records WHERE tenant_id = $1 ORDER BY seq",
+                            TENANT)
+    assert {name: rows[0][name] for name in RATED_COLUMNS} == {
+        "tenant_id": TENANT, "source": "sw\"1\t", "record_id": "r-é\n", "account_id": ACCOUNT,
+        "service_type": "voice", "quantity": Decimal("1000"), "unit": "second", "started_at": at,
+        "amount": Decimal("12.345678"), "currency": "EUR", "plan_id": plan_id,
+        "rated_at": rated_at, "part": 1, "rate_plan_id": PLAN, "tariff_version": 7, "band": "peak",
+        "destination_prefix": "4420", "allowance": "national", "pre_rated": True,
+        "explanation": 'a "quoted" \\ explanation', "destination": "+442079460001",
+        "duration": Decimal("61.5"), "upstream_amount": Decimal("0.000001"),
+        "upstream_currency": "EUR", "destination_class": "London",
+    }
+    assert {name: rows[1][name] for name in (
+        "record_id", "part", "rate_plan_id", "tariff_version", "band", "destination_prefix",
+        "allowance", "pre_rated", "explanation", "duration", "upstream_amount",
+        "upstream_currency", "destination_class")} == {
+        "record_id": "bare", "part": 0, "rate_plan_id": None, "tariff_version": None,
+        "band": None, "destination_prefix": None, "allowance": None, "pre_rated": False,
+        "explanation": "", "duration": None, "upstream_amount": None, "upstream_currency": None,
+        "destination_class": ""}

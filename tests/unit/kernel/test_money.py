@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from kernel.money import CurrencyMismatchError, Money, MoneyError, total
+from kernel.money import CurrencyMismatchError, Money, MoneyError, rated_amount, total
 
 
 def test_invoice_lines_round_half_up_to_the_minor_unit() -> None:
@@ -19,6 +19,9 @@ def test_invoice_lines_round_half_up_to_the_minor_unit() -> None:
 
 def test_rating_keeps_six_decimal_places() -> None:
     assert Money.of("0.0416666666", "EUR").rated().amount == Decimal("0.041667")
+    assert rated_amount(Decimal("0.0000005")) == Decimal("0.000001")
+    assert rated_amount(Decimal("-0.0000005")) == Decimal("-0.000001")
+    assert str(rated_amount(Decimal("2"))) == "2.000000"
 
 
 def test_currencies_never_mix() -> None:
