@@ -66,6 +66,11 @@ class LocalPostgres:
             self._pg_ctl("-l", str(self.server.log), "restart")
             self.restarted = True
 
+    @property
+    def pid(self) -> int:
+        """The server's process id (the first line of its postmaster.pid)."""
+        return int((self.server.pgdata / "postmaster.pid").read_text().split()[0])
+
     def _pg_ctl(self, *args: str) -> None:
         subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(self.server.pgdata), "-w", *args],
                        check=True, timeout=60, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

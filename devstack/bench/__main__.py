@@ -15,11 +15,13 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from devstack.bench import billing, capture, rating, rendering
+from devstack.bench.cpu import ProcessGroups
 from devstack.bench.report import Figure, report
 from devstack.local import LocalNats, LocalPostgres, local_stack_settings
 from devstack.stack import RunningStack, StackConfig, start_stack
@@ -31,10 +33,31 @@ RATING_WORKERS = int(os.environ.get("BENCH_RATING_WORKERS", "2"))
 """Rating workers the benchmarks run, each on its share of the usage partitions."""
 
 
+def group_of(service: str) -> str:
+    """The group a supervised service's CPU is counted in: rating's workers (rating-0, ...) together."""
+    return service.split("-")[0]
+
+
+def service_pids(running: RunningStack, group: str) -> list[int]:
+    """The process ids of a group's services now (a restarted service has a new one)."""
+    return [supervised.process.pid for name, supervised in running.supervisor.services.items()
+            if group_of(name) == group]
+
+
+def stack_processes(running: RunningStack, postgres: LocalPostgres, nats: LocalNats) -> ProcessGroups:
+    """The stack's processes by group: each service, postgres and nats."""
+    roots: dict[str, Callable[[], list[int]]] = {
+        group: partial(service_pids, running, group)
+        for group in sorted({group_of(name) for name in running.supervisor.services})
+    }
+    return ProcessGroups({**roots, "postgres": lambda: [postgres.pid], "nats": lambda: [nats.process.pid]})
+
+
 @asynccontextmanager
 async def bench_stack(work: Path, name: str, services: tuple[str, ...]
-                      ) -> AsyncIterator[tuple[RunningStack, str]]:
-    """Fresh PostgreSQL and NATS and the services under test; the stack and its database URL."""
+                      ) -> AsyncIterator[tuple[RunningStack, str, ProcessGroups]]:
+    """Fresh PostgreSQL and NATS and the services under test; the stack, its database URL and its
+    processes."""
     postgres = LocalPostgres(work / f"postgres-{name}", keep_data=False,
                              settings=local_stack_settings())
     nats = LocalNats(work / f"nats-{name}")
@@ -46,7 +69,7 @@ async def bench_stack(work: Path, name: str, services: tuple[str, ...]
             rating_workers=RATING_WORKERS,
         ), output=log_file)
         try:
-            yield running, postgres.url
+            yield running, postgres.url, stack_processes(running, postgres, nats)
         finally:
             running.stop()
             for service, supervised in running.supervisor.services.items():
@@ -61,7 +84,7 @@ async def bench_stack(work: Path, name: str, services: tuple[str, ...]
 
 async def run_capture(args: argparse.Namespace, work: Path) -> list[Figure]:
     """The usage capture figures (issue: usage capture at operator scale)."""
-    async with bench_stack(work, "capture", ("invoice", "usage")) as (running, database_url):
+    async with bench_stack(work, "capture", ("invoice", "usage")) as (running, database_url, _):
         usage = running.grpc_addresses["usage"]
         tenant_id = capture.new_tenant()
         await capture.open_subscribers(running.grpc_addresses["invoice"], tenant_id,
@@ -83,7 +106,7 @@ async def run_capture(args: argparse.Namespace, work: Path) -> list[Figure]:
 async def run_rating(args: argparse.Namespace, work: Path) -> list[Figure]:
     """The rating figures (issue: rating engine)."""
     services = ("invoice", "usage", "rating")
-    async with bench_stack(work, "rating", services) as (running, database_url):
+    async with bench_stack(work, "rating", services) as (running, database_url, processes):
         addresses = running.grpc_addresses
         tenant_id = capture.new_tenant()
         table, prefixes = rating.destination_table(rating.PREFIXES)
@@ -92,7 +115,7 @@ async def run_rating(args: argparse.Namespace, work: Path) -> list[Figure]:
         path = work / "mixed.csv"
         await asyncio.to_thread(rating.write_mixed_file, path, args.records, prefixes)
         figures = await rating.rated_throughput(
-            addresses["usage"], database_url, tenant_id, path, args.records)
+            addresses["usage"], database_url, tenant_id, path, args.records, processes)
         path.unlink()
         for rate in args.steady_rates:
             figures += await rating.steady_latency(addresses["usage"], database_url, tenant_id,
@@ -104,7 +127,7 @@ async def run_rating(args: argparse.Namespace, work: Path) -> list[Figure]:
 
 async def run_billing(args: argparse.Namespace, work: Path) -> list[Figure]:
     """The bill-run figures (issue: invoicing)."""
-    async with bench_stack(work, "billing", ("invoice", "usage", "rating")) as (running, url):
+    async with bench_stack(work, "billing", ("invoice", "usage", "rating")) as (running, url, _):
         return await billing.bill_run_figures(running.grpc_addresses["invoice"], url,
                                               args.accounts, args.records_per_account)
 

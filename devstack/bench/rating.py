@@ -27,6 +27,7 @@ from devstack.bench.capture import (
     open_subscribers,
     until,
 )
+from devstack.bench.cpu import ProcessGroups, cpu_per_record
 from devstack.bench.report import Figure
 from kernel.database import connection_parts
 from kernel.grpc import channel
@@ -34,6 +35,8 @@ from kernel.grpc import channel
 log = logging.getLogger(__name__)
 
 PREFIXES = 50_000
+RATED_PER_SECOND = 50_000
+"""The issue's target: records captured and rated per second, end to end."""
 QUOTES = 2_000
 
 
@@ -118,18 +121,22 @@ async def all_rated(database_url: str, records: int, what: str) -> None:
 
 
 async def rated_throughput(
-    usage_address: str, database_url: str, tenant_id: UUID, path: Path, records: int
+    usage_address: str, database_url: str, tenant_id: UUID, path: Path, records: int,
+    processes: ProcessGroups,
 ) -> list[Figure]:
-    """Import the file; time until every record is rated or unrated, durably."""
+    """Import the file; time until every record is rated or unrated, durably, and the CPU it took."""
     header = usage_pb2.ImportHeader(tenant_id=str(tenant_id), format="generic", source="bench",
                                     file_name=path.name)
+    before = processes.sample()
     began = time.perf_counter()
     await import_file(usage_address, header, path)
     await all_rated(database_url, records, "rating the imported file")
     elapsed = time.perf_counter() - began
+    after = processes.sample()
     log.info("rating: %s records captured and rated in %.1fs", records, elapsed)
     return [Figure(f"capture to rated {records:,} mixed records, {PREFIXES:,} prefixes",
-                   records / elapsed, "records/s", 50_000)]
+                   records / elapsed, "records/s", RATED_PER_SECOND),
+            *cpu_per_record(before, after, records, "capture to rated", RATED_PER_SECOND)]
 
 
 async def quote_latency(
