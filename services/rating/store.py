@@ -142,15 +142,13 @@ def part_value_text(value: object) -> str:
 
 def part_row(part: RatedPart) -> tuple[object, ...]:
     """A rated part's values in PART_COLUMNS order; decimals as their exact text."""
-    record, price = part.record, part.record.upstream_price
+    record = part.record
     return (
         record.source, record.record_id, record.account_id, record.service_type,
         str(part.quantity), record.unit, record.started_at, str(part.amount.amount),
         part.amount.currency, part.plan_id, part.part, part.rate_plan_id, part.tariff_version,
         part.band, part.destination_prefix, part.allowance, part.pre_rated, part.explanation,
-        record.destination, None if record.duration is None else str(record.duration),
-        None if price is None else str(price.amount), None if price is None else price.currency,
-        part.destination_class,
+        *inputs_of(record), part.destination_class,
     )
 
 
