@@ -62,7 +62,7 @@ def parse_batch(body: bytes) -> tuple[UUID, list[RecordToRate]]:
             for item in payload["records"]
         ]
         return UUID(payload["tenant_id"]), records
-    except (ValueError, KeyError, TypeError, ArithmeticError, MoneyError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, ArithmeticError, MoneyError) as error:
         raise PoisonMessageError(f"malformed usage batch: {error}") from error
 
 

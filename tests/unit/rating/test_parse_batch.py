@@ -36,12 +36,27 @@ def test_a_batch_reads_back_with_exact_decimals_and_instants() -> None:
     assert (second.duration, second.upstream_price) == (Decimal("61.5"), Money.of("0.10", "GBP"))
 
 
+def test_records_of_one_account_share_its_parsed_id() -> None:
+    other = uuid4()
+    body = orjson.dumps({"tenant_id": str(TENANT), "records": [
+        record(record_id="r1"), record(record_id="r2", account_id=str(other)),
+        record(record_id="r3", account_id=str(ACCOUNT).upper())]})
+
+    _, records = parse_batch(body)
+
+    assert [r.account_id for r in records] == [ACCOUNT, other, ACCOUNT]
+
+
 @pytest.mark.parametrize("body", [
     b"{not json", b"[]", orjson.dumps({"tenant_id": "nope", "records": []}),
     orjson.dumps({"tenant_id": str(TENANT), "records": [record(quantity="lots")]}),
     orjson.dumps({"tenant_id": str(TENANT), "records": [record(started_at="yesterday")]}),
     orjson.dumps({"tenant_id": str(TENANT), "records": [record(started_at="2026-11-02T10:00:00")]}),
     orjson.dumps({"tenant_id": str(TENANT), "records": [{"source": "sw1"}]}),
+    orjson.dumps({"tenant_id": str(TENANT), "records": [record(), record(account_id="nope")]}),
+    orjson.dumps({"tenant_id": str(TENANT), "records": [record(account_id=42)]}),
+    orjson.dumps({"tenant_id": str(TENANT), "records": [record(account_id=["x"])]}),
+    orjson.dumps({"tenant_id": str(TENANT), "records": [record(attributes=["+44"])]}),
 ])
 def test_a_malformed_batch_is_poison(body: bytes) -> None:
     with pytest.raises(PoisonMessageError):
