@@ -40,9 +40,9 @@ class TariffLookup(Protocol):
 
 
 def local_day(instant: datetime, timezone: str) -> date:
-    """The day the instant falls on in the timezone. Computed each time: at 0.25 us it is cheaper
-    than a cache a batch larger than the cache misses every time (each record is asked of three
-    times, for its version, its cycle and its pricing)."""
+    """The day the instant falls on in the timezone, computed each time (0.25 us). A batch asks it
+    three times a record (version, cycle, pricing): a cache saved 0.1 us a record on batches smaller
+    than it and cost 0.85 us a record on larger ones, which missed it every time (0.53 us a miss)."""
     return instant.astimezone(ZoneInfo(timezone)).date()
 
 
