@@ -91,21 +91,25 @@ class BillingApplication(Application[UUID]):
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Application.save, collecting the aggregates' events as `collect_pending` does."""
         processing_event: ProcessingEvent[UUID] = ProcessingEvent()
-        collect_pending(processing_event, objs)
         processing_event.saved_kwargs.update(kwargs)
-        recordings = self._record(processing_event)
-        self._take_snapshots(processing_event)
-        self._notify(recordings)
+        recordings = self._record_collected(processing_event, objs)
         self.notify(processing_event.events)
         return recordings
 
     def save_tracked(self, tracking: Tracking, *aggregates: Aggregate) -> None:
         """Save aggregates and a consumer position in one transaction (a repeat raises IntegrityError)."""
-        processing_event: ProcessingEvent[UUID] = ProcessingEvent(tracking=tracking)
-        collect_pending(processing_event, aggregates)
+        self._record_collected(ProcessingEvent(tracking=tracking), aggregates)
+
+    def _record_collected(
+        self, processing_event: ProcessingEvent[UUID], objs: Sequence[Any]
+    ) -> list[Recording[UUID]]:
+        """Collect the objects' events into the processing event, record them in one transaction,
+        take the snapshots due and pass the recordings to the application's subscribers."""
+        collect_pending(processing_event, objs)
         recordings = self._record(processing_event)
         self._take_snapshots(processing_event)
         self._notify(recordings)
+        return recordings
 
     def get_many(self, aggregate_ids: Sequence[UUID]) -> dict[UUID, Aggregate]:
         """The current state of each aggregate found, by id: one query where the recorder reads
